@@ -1,0 +1,44 @@
+"""How a command reaches the app: one lazily built ``App`` per invocation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+
+from researchos.app import App, build_app
+from researchos.settings import Settings, load_settings
+
+
+@dataclass
+class CliState:
+    home: Path | None = None
+    _settings: Settings | None = None
+    _app: App | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings()
+        return self._settings
+
+    def app(self) -> App:
+        if self._app is None:
+            self._app = build_app(self.settings, home=self.home)
+        return self._app
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+
+
+def state(ctx: typer.Context) -> CliState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, CliState):
+        root.obj = CliState()
+    return root.obj
+
+
+def get_app(ctx: typer.Context) -> App:
+    return state(ctx).app()

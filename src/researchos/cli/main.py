@@ -1,0 +1,73 @@
+"""The ``researchos`` command: sub-apps are registered here; errors are mapped once, in ``run``."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from researchos import __version__
+from researchos.cli import ara, demo, docs, workspace
+from researchos.cli.context import state
+from researchos.cli.output import err_console
+from researchos.errors import ResearchOSError
+
+app = typer.Typer(
+    name="researchos",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="ResearchOS: turn research work into Agent-Native Research Artifacts (ARAs).",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"researchos {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    home: Annotated[
+        Path | None, typer.Option("--home", envvar="RESEARCHOS_HOME", help="Workspace directory.")
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """ResearchOS: claims, code, failure traces and evidence, versioned in git."""
+    state(ctx).home = home
+    ctx.call_on_close(state(ctx).close)
+
+
+workspace.register(app)
+app.command("demo")(demo.demo)
+app.add_typer(ara.app, name="ara")
+app.add_typer(docs.app, name="docs")
+
+EXIT_USER_ERROR = 1
+EXIT_INTERNAL_ERROR = 70
+
+
+def run() -> None:
+    """Console-script entry point: one-line errors, non-zero exits, no tracebacks."""
+    try:
+        app()  # standalone mode: Typer handles usage errors, --help and exit codes
+    except ResearchOSError as exc:
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}")
+        if exc.status >= 500:
+            logging.getLogger("researchos").error("internal error", exc_info=True)
+        sys.exit(EXIT_USER_ERROR if exc.status < 500 else EXIT_INTERNAL_ERROR)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    run()

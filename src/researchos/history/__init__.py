@@ -1,0 +1,1 @@
+"""Git memory: semantic commits, their history, locks and crash recovery."""

@@ -1,0 +1,236 @@
+"""The one settings model. Every setting has a default and help text; docs/settings.md lists them.
+
+Values come from ``RESEARCHOS_*`` environment variables and a ``.env`` file in the current
+directory. Nothing here is read at import time: the composition root calls ``load_settings``.
+Per-phase model overrides (``RESEARCHOS_MODEL_<PHASE>``, ``RESEARCHOS_REASONING_<PHASE>``,
+``RESEARCHOS_TEMP_<PHASE>``) have open-ended names, so they are captured as a mapping in
+``phase_overrides`` and checked against the known phases by the routing policy.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from researchos.errors import ConfigError
+
+ENV_PREFIX = "RESEARCHOS_"
+TIER_NAMES = ("FAST", "BALANCED", "STRONG")
+PHASE_OVERRIDE_KINDS = ("MODEL", "REASONING", "TEMP")
+
+DEFAULT_INTERACTIVE_BINARIES = [
+    "codex",
+    "claude",
+    "claude-code",
+    "aider",
+    "cursor",
+    "cursor-agent",
+    "gemini",
+    "goose",
+    "opencode",
+    "amp",
+    "copilot",
+    "continue",
+    "cline",
+    "windsurf",
+]
+
+
+def _secret(env_name: str, *aliases: str, help: str) -> Any:
+    return Field(
+        default=None,
+        description=help,
+        validation_alias=AliasChoices(ENV_PREFIX + env_name, *aliases),
+    )
+
+
+class Settings(BaseSettings):
+    """ResearchOS settings; see docs/settings.md for the generated reference."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # --- workspace and store -------------------------------------------------------------
+    home: Path | None = Field(
+        default=None,
+        description="Workspace directory. Default: the per-user data directory "
+        "(e.g. ~/.local/share/researchos).",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the operational store. Default: SQLite at "
+        "var/researchos.db in the workspace; PostgreSQL via postgresql+psycopg://...",
+    )
+    actor: str = Field(
+        default="user", description="Name recorded as the human actor in commits and audit events."
+    )
+    log_level: str = Field(
+        default="WARNING", description="Log level for the console (DEBUG, INFO, WARNING, ERROR)."
+    )
+    log_file: bool = Field(
+        default=True, description="Also write INFO-level logs to var/logs/researchos.log."
+    )
+
+    # --- providers and model policy --------------------------------------------------------
+    run_mode: Literal["auto", "production", "smoke", "mock"] = Field(
+        default="auto",
+        description="production, smoke or mock. auto = mock when no provider key or local "
+        "server is configured, production otherwise.",
+    )
+    smoke_mode: bool = Field(
+        default=False,
+        description="Force smoke mode: cheap models, reasoning dropped, max tokens clamped.",
+    )
+    model_fast: str | None = Field(default=None, description="Model id for the fast tier.")
+    model_balanced: str | None = Field(default=None, description="Model id for the balanced tier.")
+    model_strong: str | None = Field(default=None, description="Model id for the strong tier.")
+    openai_api_key: SecretStr | None = _secret(
+        "OPENAI_API_KEY",
+        "OPENAI_API_KEY",
+        help="OpenAI API key (also read from OPENAI_API_KEY). Prefer `researchos secrets set`.",
+    )
+    anthropic_api_key: SecretStr | None = _secret(
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_API_KEY",
+        help="Anthropic API key (also read from ANTHROPIC_API_KEY). Prefer the secret store.",
+    )
+    openai_base_url: str = Field(
+        default="https://api.openai.com/v1", description="Base URL of the OpenAI Responses API."
+    )
+    anthropic_base_url: str = Field(
+        default="https://api.anthropic.com", description="Base URL of the Anthropic Messages API."
+    )
+    local_providers_file: Path | None = Field(
+        default=None,
+        description="YAML file declaring OpenAI-compatible servers (llama.cpp, Ollama, vLLM, "
+        "LM Studio). Default: system/providers.yaml in the workspace.",
+    )
+    provider_timeout: float = Field(
+        default=60.0, description="Seconds before a provider call times out."
+    )
+    provider_max_retries: int = Field(
+        default=3, description="Retries on 429, 5xx and connection errors (with backoff)."
+    )
+    master_key: SecretStr | None = _secret(
+        "MASTER_KEY",
+        "APP_MASTER_KEY",
+        help="Master key for the secret store (APP_MASTER_KEY). Default: a generated key file "
+        "var/secrets/master.key, mode 0600.",
+    )
+
+    # --- sandbox and executors -------------------------------------------------------------
+    sandbox_runner: Literal["auto", "bwrap", "docker", "process"] = Field(
+        default="auto", description="Isolation for runs; auto picks the strongest that works."
+    )
+    allow_unisolated: bool = Field(
+        default=False, description="Allow the unisolated `process` runner (resource limits only)."
+    )
+    sandbox_memory: str = Field(default="8g", description="Default memory limit per run.")
+    sandbox_cpus: float = Field(default=4.0, description="Default CPU limit per run.")
+    sandbox_timeout: float = Field(
+        default=3600.0, description="Default wall-time limit per run in seconds."
+    )
+    interactive_binaries: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_INTERACTIVE_BINARIES),
+        description="Interactive coding-agent binaries the job runner refuses to spawn "
+        "(JSON list).",
+    )
+    executor: Literal["local", "dask"] = Field(
+        default="local", description="Where runs execute: a local pool or a Dask cluster."
+    )
+    executor_workers: int | None = Field(
+        default=None, description="Size of the local pool. Default: the number of cores."
+    )
+    dask_address: str | None = Field(
+        default=None, description="Address of the Dask scheduler (tcp://host:8786)."
+    )
+
+    # --- interfaces --------------------------------------------------------------------------
+    serve_host: str = Field(default="127.0.0.1", description="Address `researchos serve` binds to.")
+    serve_port: int = Field(default=8765, description="Port `researchos serve` binds to.")
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for approval mail; unset = write var/outbox."
+    )
+    smtp_port: int = Field(default=25, description="SMTP port.")
+    smtp_user: str | None = Field(default=None, description="SMTP user name, if any.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password, if any.")
+    smtp_starttls: bool = Field(default=False, description="Use STARTTLS for SMTP.")
+    mail_from: str = Field(
+        default="researchos@localhost", description="Sender address of approval mail."
+    )
+    approver_email: str = Field(
+        default="approver@localhost", description="Who receives approval requests."
+    )
+
+    def phase_overrides(self) -> dict[str, str]:
+        """Per-phase overrides captured when the settings were loaded."""
+        return dict(getattr(self, "_phase_overrides", {}))
+
+    def with_phase_overrides(self, overrides: Mapping[str, str]) -> Settings:
+        object.__setattr__(self, "_phase_overrides", dict(overrides))
+        return self
+
+
+SECRET_FIELDS = frozenset(
+    name
+    for name, field in Settings.model_fields.items()
+    if field.annotation in (SecretStr | None, SecretStr)
+)
+
+
+def capture_phase_overrides(environ: Mapping[str, str]) -> dict[str, str]:
+    """Collect RESEARCHOS_{MODEL,REASONING,TEMP}_<PHASE> variables (tiers excluded)."""
+    found: dict[str, str] = {}
+    for key, value in environ.items():
+        for kind in PHASE_OVERRIDE_KINDS:
+            prefix = f"{ENV_PREFIX}{kind}_"
+            if key.startswith(prefix) and key[len(prefix) :] not in TIER_NAMES:
+                found[key[len(ENV_PREFIX) :]] = value
+    return found
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings from the environment (and ``.env``), with keyword overrides on top."""
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(
+            f"setting {ENV_PREFIX}{field.upper()}: {first['msg']}",
+            fix=f"correct or unset {ENV_PREFIX}{field.upper()} (see docs/settings.md)",
+        ) from None
+    return settings.with_phase_overrides(capture_phase_overrides(os.environ))
+
+
+def masked(settings: Settings) -> dict[str, Any]:
+    """Settings as a JSON-safe dict with every secret reduced to a masked preview."""
+    out: dict[str, Any] = {}
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            out[name] = mask_secret(value.get_secret_value())
+        elif isinstance(value, Path):
+            out[name] = str(value)
+        else:
+            out[name] = value
+    return out
+
+
+def mask_secret(value: str | None) -> str | None:
+    """Show only enough of a secret to recognise it: 'sk-…a1b2'."""
+    if not value:
+        return None
+    if len(value) <= 8:
+        return "****"
+    return f"{value[:3]}…{value[-4:]}"

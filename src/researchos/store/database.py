@@ -1,0 +1,112 @@
+"""Engine, sessions and start-up migrations for the operational store.
+
+SQLite (WAL mode, busy timeout, foreign keys) is the default; any SQLAlchemy URL works,
+PostgreSQL through ``postgresql+psycopg://``. Migrations (Alembic) run when the database is
+opened and are skipped in one query when it is already current.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from researchos.errors import ConfigError, WorkspaceError
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise ConfigError(
+            f"cannot use database URL: {exc}",
+            fix="check RESEARCHOS_DATABASE_URL (and `pip install "
+            "'researchos[postgres]'` for PostgreSQL)",
+        ) from None
+
+
+def _alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return config
+
+
+@dataclass
+class Database:
+    """The operational store: an engine plus a session factory."""
+
+    url: str
+    engine: Engine = field(init=False)
+    _sessions: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.engine = make_engine(self.url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> bool:
+        """Bring the schema to the newest revision; returns True when something ran."""
+        config = _alembic_config(self.engine)
+        heads = set(ScriptDirectory.from_config(config).get_heads())
+        try:
+            with self.engine.connect() as connection:
+                current = set(MigrationContext.configure(connection).get_current_heads())
+                if current == heads:
+                    return False
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "heads")
+        except SQLAlchemyError as exc:
+            raise WorkspaceError(
+                f"database migration failed: {exc}",
+                fix="check RESEARCHOS_DATABASE_URL and that the database is reachable",
+            ) from None
+        log.info("store migrated to %s", ", ".join(sorted(heads)))
+        return True
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on error."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
