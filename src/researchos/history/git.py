@@ -78,8 +78,26 @@ class Git:
         self.run("init", "-q", "-b", "main")
 
     def head(self) -> str | None:
+        return self._head_from_files() or self._head_from_git()
+
+    def _head_from_git(self) -> str | None:
         proc = self.run("rev-parse", "--verify", "-q", "HEAD", check=False)
         return proc.stdout.strip() or None
+
+    def _head_from_files(self) -> str | None:
+        """Read HEAD without spawning git (the common loose-ref case); None if unsure."""
+        git_dir = self.root / ".git"
+        try:
+            head = (git_dir / "HEAD").read_text("ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        if not head.startswith("ref: "):
+            return head if len(head) == 40 else None
+        try:
+            value = (git_dir / head[5:]).read_text("ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None  # packed or unborn ref: let git answer
+        return value if len(value) == 40 else None
 
     def commit(self, paths: Sequence[str], message: str, *, author: tuple[str, str]) -> str:
         """Stage exactly ``paths`` (additions, edits, deletions) and commit them."""
