@@ -50,6 +50,16 @@ class App:
     def aras(self) -> AraService:
         return AraService(self.workspace, self.database, self.actor)
 
+    @property
+    def run_mode(self) -> str:
+        """The effective run mode (mock / smoke / production)."""
+        if self.settings.smoke_mode:
+            return "smoke"
+        if self.settings.run_mode != "auto":
+            return self.settings.run_mode
+        keys = (self.settings.openai_api_key, self.settings.anthropic_api_key)
+        return "production" if any(keys) else "mock"
+
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""
         return recover(

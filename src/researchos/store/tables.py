@@ -6,15 +6,33 @@ are derived from the files on disk and can be dropped and rebuilt by ``researcho
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Dialect, Float, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite drops the offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use datetime.now(UTC)")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime}
 
 
 class AraRow(Base):
@@ -28,8 +46,8 @@ class AraRow(Base):
     source: Mapped[str] = mapped_column(String(16))
     claim_count: Mapped[int] = mapped_column(Integer, default=0)
     trace_count: Mapped[int] = mapped_column(Integer, default=0)
-    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ClaimRow(Base):
@@ -45,7 +63,7 @@ class ClaimRow(Base):
     tags: Mapped[list[Any]] = mapped_column(default=list)
     conditions: Mapped[dict[str, Any]] = mapped_column(default=dict)
     evidence_count: Mapped[int] = mapped_column(Integer, default=0)
-    updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class TraceRow(Base):
@@ -57,15 +75,15 @@ class TraceRow(Base):
     title: Mapped[str] = mapped_column(Text)
     failure_class: Mapped[str | None] = mapped_column(String(32), nullable=True)
     tags: Mapped[list[Any]] = mapped_column(default=list)
-    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    discount_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created: Mapped[datetime] = mapped_column(UTCDateTime)
+    discount_after: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     actor: Mapped[str] = mapped_column(String(128))
     action: Mapped[str] = mapped_column(String(64), index=True)
     target: Mapped[str] = mapped_column(String(256))
