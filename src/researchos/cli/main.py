@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from researchos import __version__
-from researchos.cli import approvals, ara, demo, docs, projects, workspace
+from researchos.cli import approvals, ara, demo, docs, projects, serve, workspace
 from researchos.cli.context import state
 from researchos.cli.output import err_console
 from researchos.errors import ResearchOSError
@@ -54,6 +54,7 @@ app.add_typer(projects.app, name="project")
 app.command("run")(projects.run)
 app.add_typer(projects.review_app, name="review")
 app.add_typer(approvals.app, name="approvals")
+app.command("serve")(serve.serve)
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70

@@ -80,6 +80,14 @@ def run_project(
         lock.release()
 
 
+def check_can_run(app, project_id: str) -> None:
+    """Raise Conflict (409) when the project may not run now (pending approval, canceled)."""
+    _refuse_when_blocked(app, project_id)
+    with app.database.session() as session:
+        if store.get_project(session, project_id=project_id).status == "canceled":
+            raise Conflict(f"project {project_id} was canceled")
+
+
 def _refuse_when_blocked(app, project_id: str) -> None:
     pending = approvals.pending_for_project(app, project_id=project_id)
     if pending:
