@@ -194,6 +194,10 @@ class ClaimSet:
         numbers.append(
             self.number(f"{m}:diff{pair}", test.diff, pointer, ci=test.diff_ci, n=n, unit=unit)
         )
+        base_mean = self.cells[(result.baseline, m)].mean
+        if base_mean:
+            name = f"{m}:rel_diff{pair}"
+            numbers.append(self.number(name, test.diff / abs(base_mean), pointer, unit="fraction"))
         if test.effect_size is not None:
             numbers.append(self.number(f"{m}:{test.effect_kind}{pair}", test.effect_size, pointer))
         numbers.append(self.number(f"{m}:p{pair}", test.p_value, pointer, n=n))

@@ -51,8 +51,8 @@ def draw(data: dict[str, Any], out: Path | IO[bytes]) -> None:
         labels = [item["name"] for item in conditions]
         ax.set_xticks(range(len(conditions)), labels, rotation=30 if len(labels) > 4 else 0)
         ax.set_xlim(-0.6, len(conditions) - 0.4)
-        unit = f" ({data['unit']})" if data.get("unit") else ""
-        ax.set_ylabel(f"{data['metric']}{unit}")
+        unit = f" [{data['unit']}]" if data.get("unit") else ""
+        ax.set_ylabel(f"{data['ylabel']}{unit}")
         ax.set_title(data["title"], fontsize=10)
         ax.grid(axis="y", color="0.9")
         fig.tight_layout()

@@ -46,8 +46,8 @@ def figure_data(plan: AnalysisPlan, metric: str, cells: list[Cell]) -> dict[str,
     method = "bootstrap" if plan.ci_method == "bootstrap" else "t"
     return {
         "format_version": 1,
-        "title": f"{metric} ({DIRECTION_WORDS[plan.direction_of(metric)]}): mean with "
-        f"{level}% CI ({method}); grey points are seeds",
+        "title": f"mean with {level}% CI ({method})\ngrey dots: individual seeds",
+        "ylabel": f"{metric} ({DIRECTION_WORDS[plan.direction_of(metric)]})",
         "metric": metric,
         "unit": cells[0].unit if cells else None,
         "direction": plan.direction_of(metric),
