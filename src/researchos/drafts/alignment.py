@@ -53,9 +53,9 @@ def claim_numbers(claim: Claim) -> list[float]:
     for found in find_numbers(statement):
         if not found.bound:
             out.extend(value for value, _ in found.candidates())
-    for value in claim.conditions.values():
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            out.append(float(value))
+    for condition in claim.conditions.values():
+        if isinstance(condition, int | float) and not isinstance(condition, bool):
+            out.append(float(condition))
     return out
 
 
