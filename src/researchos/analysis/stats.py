@@ -10,7 +10,8 @@
 
 Effect sizes and differences are signed as treatment − baseline. Zero-variance data (e.g. a
 deterministic experiment) get p = 1 when the difference is zero and p = 0 otherwise, with the
-standardised effect left undefined (None) rather than ±inf.
+standardised effect left undefined (None) rather than ±inf. "Zero" means below 1e-12 of the
+data's magnitude: constant differences computed in floating point carry rounding noise.
 """
 
 from __future__ import annotations
@@ -96,8 +97,11 @@ def paired_test(
     if n < 2:
         return None
     mean, sd = float(np.mean(diffs)), float(np.std(diffs, ddof=1))
+    noise = _noise_floor(treatment, baseline)
+    if abs(mean) <= noise:
+        mean = 0.0
     np_p = _wilcoxon_p(diffs)
-    if sd == 0.0:
+    if sd <= noise:
         return TestResult(
             test="paired_t",
             n_treatment=n,
@@ -151,8 +155,11 @@ def welch_test(
     m1, m2 = float(np.mean(treatment)), float(np.mean(baseline))
     v1, v2 = float(np.var(treatment, ddof=1)), float(np.var(baseline, ddof=1))
     diff = m1 - m2
+    noise = _noise_floor(treatment, baseline)
+    if abs(diff) <= noise:
+        diff = 0.0
     np_p = _mannwhitney_p(treatment, baseline)
-    if v1 == 0.0 and v2 == 0.0:
+    if math.sqrt(v1) <= noise and math.sqrt(v2) <= noise:
         return TestResult(
             test="welch_t",
             n_treatment=n1,
@@ -196,6 +203,11 @@ def welch_test(
         nonparametric_p=np_p,
         scale=pooled,
     )
+
+
+def _noise_floor(a: np.ndarray, b: np.ndarray) -> float:
+    """Spreads below this are floating-point rounding, not variation (0.7 - 0.6 != 0.1)."""
+    return 1e-12 * max(float(np.max(np.abs(a))), float(np.max(np.abs(b))), 1e-300)
 
 
 def _wilcoxon_p(diffs: np.ndarray) -> float | None:
