@@ -57,7 +57,7 @@ def test_figures_are_pngs_whose_script_rebuilds_them_from_their_data(tmp_path: P
     assert png.read_bytes() == original
 
 
-def test_write_analysis_adds_evidence_and_claims_through_semantic_commits(
+def test_write_analysis_adds_evidence_and_claims_in_one_semantic_commit(
     app: App, tmp_path: Path
 ) -> None:
     app.aras.create(title="Classifier study", slug="study", mode="mock")
@@ -72,43 +72,47 @@ def test_write_analysis_adds_evidence_and_claims_through_semantic_commits(
         for ref in claim.evidence:
             digest = hashlib.sha256((root / ref.path).read_bytes()).hexdigest()
             assert digest == ref.sha256, ref.path
-    events = [e.event for e in read_log(Git(app.workspace.root), ara="study")]
-    assert events.count("claim.add") == len(result.claims)
-    assert events.count("evidence.add") == 1
-    entry = read_log(Git(app.workspace.root), claim=result.claims[-1]["id"])
-    assert entry and entry[0].trailers["Run"] == "analysis-1"
+    log = read_log(Git(app.workspace.root), ara="study")
+    assert [e.event for e in log] == ["analysis.add", "ara.create"]
+    assert log[0].commit == written.commit and log[0].trailers["Run"] == "analysis-1"
+    assert log[0].trailers["Claim"].split(", ") == [c["id"] for c in result.claims]
+    for claim in result.claims:  # every claim is findable by its id in the history
+        entries = read_log(Git(app.workspace.root), claim=claim["id"])
+        assert [e.commit for e in entries] == [written.commit]
     statuses = {c.id: (c.kind, c.status) for c in app.aras.claims("study")}
     assert ("comparison", "supported") in statuses.values()
     assert ("null_result", "supported") in statuses.values()
 
 
-def test_write_analysis_resumes_without_duplicates_and_keeps_evidence_immutable(
+def test_write_analysis_is_atomic_idempotent_and_keeps_evidence_immutable(
     app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app.aras.create(title="Resume", slug="resume")
     result = _result(tmp_path)
-    real_add = app.aras.add_claim
+    root = app.aras.paths("resume").root
+    head = Git(app.workspace.root).head()
+    real_check = app.aras._check_claim_references
     calls: list[str] = []
 
-    def crash_on_third(slug: str, data: dict, **kwargs: object) -> object:
-        calls.append(data["id"])
+    def fail_on_third(paths: object, ids: object, claim: object) -> None:
+        calls.append("x")
         if len(calls) == 3:
-            raise KeyboardInterrupt  # the process dies between two claim commits
-        return real_add(slug, data, **kwargs)  # type: ignore[arg-type]
+            raise KeyboardInterrupt  # dies half-way through writing the claims
+        real_check(paths, ids, claim)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(app.aras, "add_claim", crash_on_third)
+    monkeypatch.setattr(app.aras, "_check_claim_references", fail_on_third)
     with pytest.raises(KeyboardInterrupt):
         write_analysis(app.aras, "resume", result)
     monkeypatch.undo()
-    assert len(app.aras.claims("resume")) == 2
+    assert Git(app.workspace.root).head() == head
+    assert app.aras.claims("resume") == []
+    assert not (root / result.report_path).exists()
     written = write_analysis(app.aras, "resume", result)
-    assert written.added_claims == [c["id"] for c in result.claims[2:]]
-    assert written.written_files == []
+    assert written.added_claims == [c["id"] for c in result.claims]
     head = Git(app.workspace.root).head()
     again = write_analysis(app.aras, "resume", result)
-    assert (again.added_claims, again.written_files) == ([], [])
+    assert (again.added_claims, again.written_files, again.commit) == ([], [], None)
     assert Git(app.workspace.root).head() == head
-    report = app.aras.paths("resume").root / result.report_path
-    report.write_text("{}", "utf-8")
+    (root / result.report_path).write_text("{}", "utf-8")
     with pytest.raises(Conflict, match="immutable"):
         write_analysis(app.aras, "resume", result)

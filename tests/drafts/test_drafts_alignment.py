@@ -154,3 +154,23 @@ def test_find_numbers_reports_raw_text_and_bounds() -> None:
         ("-3", None, True, -3.0),
         ("1,234", None, False, 1234.0),
     ]
+
+
+def test_confidence_levels_are_checked_only_against_declared_levels() -> None:
+    declared = Claim(
+        id="C0010",
+        statement="Mean 0.5.",
+        status="supported",
+        conditions={"confidence": 0.95},
+        numbers=[{"value": 0.5, "ci_low": 0.4, "ci_high": 0.6}],
+    )
+    ok = "Mean 0.5 (95% CI 0.4 to 0.6) [claim:C0010]."
+    assert check_alignment(ok, [declared]) == []
+    wrong = check_alignment("Mean 0.5 (90% CI 0.4 to 0.6) [claim:C0010].", [declared])
+    assert [(i.severity, i.number) for i in wrong] == [("P1", "90%")]
+    assert issues("Accuracy 0.912 (99% confidence interval 0.90–0.92) [claim:C0001].") == []
+
+
+def test_a_heading_directly_above_a_paragraph_is_its_own_block() -> None:
+    assert issues("## 7.3 Results on 2024-01-02\nAccuracy 0.912 [claim:C0001].\n") == []
+    assert issues("# Title 0.5\nAccuracy 0.912 [claim:C0001].\n") == []

@@ -98,8 +98,9 @@ def load_metrics(inputs: Sequence[MetricsInput]) -> MetricsTable:
     observations: list[Observation] = []
     units: dict[str, tuple[str, str]] = {}
     seen: dict[tuple[str, int, str], str] = {}
+    paths: set[str] = set()
     for index, item in enumerate(inputs):
-        _check_input(item, inputs[:index])
+        _check_input(item, paths)
         data = _read(item)
         rows = _parse(item, data, index, units)
         for obs in rows:
@@ -119,7 +120,7 @@ def load_metrics(inputs: Sequence[MetricsInput]) -> MetricsTable:
     return MetricsTable(tuple(loaded), tuple(observations), {m: u for m, (u, _) in units.items()})
 
 
-def _check_input(item: MetricsInput, earlier: Sequence[MetricsInput]) -> None:
+def _check_input(item: MetricsInput, earlier: set[str]) -> None:
     if not _RUN_ID.match(item.run_id):
         raise InputError(
             f"run id {item.run_id!r} is not allowed",
@@ -138,13 +139,14 @@ def _check_input(item: MetricsInput, earlier: Sequence[MetricsInput]) -> None:
             field="ara_path",
             fix="use e.g. evidence/raw/<run_id>/metrics.jsonl",
         )
-    if any(e.evidence_path == item.evidence_path for e in earlier):
+    if item.evidence_path in earlier:
         raise InputError(
             f"two inputs map to the same evidence path {item.evidence_path}",
             file=str(item.path),
             field="ara_path",
             fix="give each run its own run_id or ara_path",
         )
+    earlier.add(item.evidence_path)
 
 
 def _read(item: MetricsInput) -> bytes:

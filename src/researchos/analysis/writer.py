@@ -1,12 +1,14 @@
 """Put an ``AnalysisResult`` into an ARA through ``AraService``.
 
-Commits: one ``evidence.add`` commit for every file (metrics copies, report, figures), then
-one ``claim.add`` commit per claim, effects before the comparisons that depend on them. Claims
-get a commit each so ``researchos log --claim ID`` finds where every claim came from.
+One atomic ``analysis.add`` commit holds every file (metrics copies, report, figures) and every
+claim, effects before the comparisons that depend on them: an analysis lands whole or not at
+all (a crash mid-way is rolled back from the change journal). The commit carries one
+``Researchos-Claim`` trailer per claim, so ``researchos log --claim ID`` finds it.
 
-Resumable: the analysis id is a hash of plan + inputs, so after a crash the same call skips
-files already present with the same sha256 and claims already present, and adds the rest.
-Evidence is immutable: a file present with other content is a Conflict.
+Idempotent: the analysis id is a hash of plan + inputs, so writing the same result again
+skips files already present with the same sha256 and claims already present, and commits
+nothing when everything is there. Evidence is immutable: a file present with other content is
+a Conflict.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from researchos.analysis.result import AnalysisResult
 from researchos.artifacts.service import AraService, Origin
 from researchos.errors import Conflict, InputError
 from researchos.files import safe_relative, sha256_bytes, sha256_file
+from researchos.history.git import Git
 
 if TYPE_CHECKING:
     from researchos.app import App
@@ -30,7 +33,7 @@ class WrittenAnalysis:
     claim_ids: list[str]
     added_claims: list[str] = field(default_factory=list)
     written_files: list[str] = field(default_factory=list)
-    evidence_commit: str | None = None
+    commit: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -38,7 +41,7 @@ class WrittenAnalysis:
             "claim_ids": self.claim_ids,
             "added_claims": self.added_claims,
             "written_files": self.written_files,
-            "evidence_commit": self.evidence_commit,
+            "commit": self.commit,
         }
 
 
@@ -48,29 +51,31 @@ def write_analysis(
     """Add the analysis evidence and claims to ARA ``slug``; returns what was written."""
     service = target if isinstance(target, AraService) else target.aras
     files = _pending_files(service, slug, result)
-    commit = None
-    if files:
-        commit = service.write_files(
-            slug,
-            files,
-            event="evidence.add",
-            summary=f"add analysis {result.analysis_id} evidence ({len(files)} files)",
-            origin=origin,
-        )
     present = set(service.get(slug).claims)
-    added = []
+    claims = []
     for claim in result.claim_dicts():
         if claim["id"] in present:
             _check_ours(service, slug, claim["id"], result.analysis_id)
-            continue
-        service.add_claim(slug, claim, origin=origin)
-        added.append(claim["id"])
+        else:
+            claims.append(claim)
+    commit = None
+    if files or claims:
+        service.add_claims(
+            slug,
+            claims,
+            files=files,
+            event="analysis.add",
+            summary=f"add analysis {result.analysis_id}: {len(claims)} claims, "
+            f"{len(files)} evidence files",
+            origin=origin,
+        )
+        commit = Git(service.workspace.root).head()
     return WrittenAnalysis(
         analysis_id=result.analysis_id,
         claim_ids=[c["id"] for c in result.claims],
-        added_claims=added,
+        added_claims=[c["id"] for c in claims],
         written_files=sorted(files),
-        evidence_commit=commit,
+        commit=commit,
     )
 
 

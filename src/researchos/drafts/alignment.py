@@ -2,6 +2,8 @@
 
 - ``[claim:<id>]`` (or ``[claim:a, claim:b]``) naming no claim of the ARA -> P0.
 - Citing a withdrawn or retracted claim -> P1.
+- A confidence level ("95% CI") must match the ``confidence`` condition of a cited claim when
+  one declares it, and is not checked otherwise (a convention, not a measurement).
 - In a sentence that cites claims, every number must match a number of those claims. In a
   sentence without citations inside a paragraph (or list item, or table row) that cites
   claims, every number must match a number of the paragraph's claims. A number that matches
@@ -74,6 +76,15 @@ class _Checker:
             out.extend(self.numbers[claim_id])
         return out
 
+    def levels(self, ids: Iterable[str]) -> list[float]:
+        """Declared confidence levels (``conditions.confidence``) of the cited claims."""
+        out = []
+        for claim_id in ids:
+            level = self.claims[claim_id].conditions.get("confidence")
+            if isinstance(level, int | float) and not isinstance(level, bool):
+                out.append(float(level))
+        return out
+
     def snippet(self, start: int, end: int) -> str:
         return " ".join(self.doc.original[start:end].split())[:240]
 
@@ -110,7 +121,13 @@ class _Checker:
             refs = self.refs(scope)
             text = self.doc.numeric[sentence.start : sentence.end]
             for found in find_numbers(text):
-                if not matches(found, refs):
+                if found.ci_level:
+                    levels = self.levels(scope)
+                    if levels and not matches(found, levels):
+                        self.unsupported(
+                            found, sentence.start, (sentence.start, sentence.end), scope
+                        )
+                elif not matches(found, refs):
                     self.unsupported(found, sentence.start, (sentence.start, sentence.end), scope)
 
     def unsupported(

@@ -60,6 +60,7 @@ NUMBER_MASKS = [
 ]
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 _ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]")
+_ALONE = re.compile(r"^[ \t]*(?:\||#{1,6}(?:[ \t]|$))")  # table rows and headings
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[A-Z\[(`*_\"'“‘])")
 
 
@@ -137,16 +138,17 @@ class Document:
         return found
 
     def blocks(self) -> Iterator[tuple[int, int]]:
-        """Paragraphs, list items and table rows as (start, end) offsets."""
+        """Paragraphs, list items, table rows and headings as (start, end) offsets."""
         start: int | None = None
         ends = [*self.line_starts[1:], len(self.prose) + 1]
         for line_start, next_start in zip(self.line_starts, ends, strict=True):
             line = self.prose[line_start : next_start - 1]
-            if not line.strip() or _ITEM.match(line) or line.lstrip().startswith("|"):
+            alone = bool(_ALONE.match(line))
+            if not line.strip() or _ITEM.match(line) or alone:
                 if start is not None:
                     yield start, line_start
                 start = None
-            if line.lstrip().startswith("|"):
+            if alone:
                 yield line_start, next_start - 1
             elif line.strip() and start is None:
                 start = line_start

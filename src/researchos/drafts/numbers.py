@@ -41,6 +41,7 @@ UNITS = frozenset(
     | {"GB", "TB", "Hz", "kHz", "MHz", "GHz", "px", "dB", "W", "kW", "J", "K", "eV"}
 )
 _ORDINAL = frozenset({"st", "nd", "rd", "th"})
+_CI_AFTER = re.compile(r"\s*(?:CI\b|confidence\b|credible\b)", re.I)
 PERCENT_UNITS = frozenset({"%", "percent", "pct", "percentage"})
 
 
@@ -54,6 +55,7 @@ class TextNumber:
     bound: str | None  # "<", "<=", ">" or ">=" when the number is a limit
     start: int
     end: int
+    ci_level: bool = False  # "95% CI", "90% confidence interval"
 
     def candidates(self) -> list[tuple[float, float]]:
         out = [(self.value, self.tolerance)]
@@ -136,6 +138,7 @@ def _parse(text: str, match: re.Match[str]) -> TextNumber | None:
         bound=_bound(match["bound"]),
         start=start,
         end=match.end(),
+        ci_level=percent and bool(_CI_AFTER.match(text, match.end())),
     )
 
 
