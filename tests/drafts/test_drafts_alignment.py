@@ -174,3 +174,10 @@ def test_confidence_levels_are_checked_only_against_declared_levels() -> None:
 def test_a_heading_directly_above_a_paragraph_is_its_own_block() -> None:
     assert issues("## 7.3 Results on 2024-01-02\nAccuracy 0.912 [claim:C0001].\n") == []
     assert issues("# Title 0.5\nAccuracy 0.912 [claim:C0001].\n") == []
+
+
+def test_a_citation_after_the_full_stop_belongs_to_the_sentence_before() -> None:
+    text = "SVM reaches 0.912. [claim:C0001] Recall reaches 87.5%. [claim:C0002]"
+    assert issues(text) == []
+    swapped = "SVM reaches 87.5%. [claim:C0001] Recall reaches 0.912. [claim:C0002]"
+    assert issues(swapped) == [("P1", "87.5%"), ("P1", "0.912")]

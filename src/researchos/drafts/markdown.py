@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -61,6 +62,7 @@ NUMBER_MASKS = [
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 _ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]")
 _ALONE = re.compile(r"^[ \t]*(?:\||#{1,6}(?:[ \t]|$))")  # table rows and headings
+_LEADING_MARKERS = re.compile(r"(?:[ \t]*\[claim:[^\]\n]*\])+[ \t]*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[A-Z\[(`*_\"'“‘])")
 
 
@@ -156,9 +158,15 @@ class Document:
             yield start, len(self.prose)
 
     def sentences(self, start: int, end: int) -> list[Sentence]:
-        out, current = [], start
+        """Sentences of a block; a marker right after a full stop joins the sentence before.
+
+        "It reaches 0.91. [claim:C1] Then..." cites C1 for the first sentence, the usual style
+        of putting citations after the period.
+        """
+        cuts = [start]
         for match in _SENTENCE_END.finditer(self.prose, start, end):
-            out.append(Sentence(current, match.start()))
-            current = match.end()
-        out.append(Sentence(current, end))
+            lead = _LEADING_MARKERS.match(self.prose, match.end(), end)
+            cuts.append(lead.end() if lead else match.end())
+        bounds = [*cuts, end]
+        out = [Sentence(a, b) for a, b in pairwise(bounds) if a < b]
         return [s for s in out if self.prose[s.start : s.end].strip()]
