@@ -48,6 +48,7 @@ def _populate(app: App, tmp_path: Path) -> None:
     app.aras.add_claim(
         "paper", {"id": "Old", "statement": "An early guess of 0.99.", "status": "withdrawn"}
     )
+    app.aras.add_claim("paper", {"id": "Guess", "statement": "Depth 3 may help by 2%."})
 
 
 def test_view_writes_a_paper_that_passes_its_own_alignment_check(
@@ -62,7 +63,9 @@ def test_view_writes_a_paper_that_passes_its_own_alignment_check(
     claims = app.aras.claims("paper")
     for claim in claims:
         if claim.status != "withdrawn":
-            assert f"[claim:{claim.id}]" in paper
+            assert paper.count(f"[claim:{claim.id}]") == 1
+    open_section = paper.split("## Open and untested claims")[1].split("##")[0]
+    assert "[claim:Guess]" in open_section
     assert "[claim:Old]" not in paper and "`Old` (withdrawn)" in paper
     assert "## Dead ends" in paper and "Learning rate 0.3 diverged" in paper
     assert "## Null and negative results" in paper and "**MOCK**" in paper

@@ -18,7 +18,9 @@ from researchos.artifacts.service import AraService
 
 PAPER_PATH = "views/paper.md"
 _DEAD = ("withdrawn", "retracted")
-_NEGATIVE = ("refuted", "weakened", "untested")
+_ESTABLISHED = ("supported", "verified")
+_NEGATIVE = ("refuted", "weakened")
+_OPEN = ("hypothesis", "untested", "testing")
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,7 @@ def _summary(ara: AraSnapshot) -> list[str]:
 
 
 def _results(ara: AraSnapshot) -> list[str]:
-    live = [c for c in ara.claims if c.status not in _DEAD]
-    positive = [c for c in live if c.kind != "null_result" and c.status not in _NEGATIVE]
+    positive = [c for c in ara.claims if c.kind != "null_result" and c.status in _ESTABLISHED]
     metrics = list(dict.fromkeys(str(c.conditions["metric"]) for c in positive if _metric(c)))
     lines = ["## Results", ""]
     for metric in metrics:
@@ -132,11 +133,23 @@ def _metric(claim: Claim) -> str | None:
 
 
 def _negative(ara: AraSnapshot) -> list[str]:
-    live = [c for c in ara.claims if c.status not in _DEAD]
-    chosen = [c for c in live if c.kind == "null_result" or c.status in _NEGATIVE]
+    chosen = [
+        c
+        for c in ara.claims
+        if (c.kind == "null_result" and c.status in _ESTABLISHED) or c.status in _NEGATIVE
+    ]
     if not chosen:
         return []
     lines = ["## Null and negative results", ""]
+    lines += [_bullet(c) for c in chosen] + [""]
+    return lines
+
+
+def _open(ara: AraSnapshot) -> list[str]:
+    chosen = [c for c in ara.claims if c.status in _OPEN]
+    if not chosen:
+        return []
+    lines = ["## Open and untested claims", ""]
     lines += [_bullet(c) for c in chosen] + [""]
     return lines
 
@@ -204,6 +217,7 @@ def render_paper(ara: AraSnapshot) -> str:
         _summary(ara),
         _results(ara),
         _negative(ara),
+        _open(ara),
         _dead_ends(ara),
         _decisions(ara),
         _withdrawn(ara),
