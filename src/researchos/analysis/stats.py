@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -84,6 +84,33 @@ def _t_crit(confidence: float, df: float) -> float:
     return float(stats.t.ppf((1 + confidence) / 2, df))
 
 
+def _constant(
+    test: TestName,
+    sizes: tuple[int, int],
+    diff: float,
+    df: float | None,
+    nonparametric: tuple[Literal["wilcoxon", "mannwhitney"], float | None],
+) -> TestResult:
+    """The result when there is no spread: decided by whether the difference is zero."""
+    zero = diff == 0.0
+    return TestResult(
+        test=test,
+        n_treatment=sizes[0],
+        n_baseline=sizes[1],
+        diff=diff,
+        diff_ci=(diff, diff),
+        statistic=None,
+        df=df,
+        p_value=1.0 if zero else 0.0,
+        effect_size=0.0 if zero else None,
+        effect_kind="cohen_dz" if test == "paired_t" else "cohen_d",
+        nonparametric=nonparametric[0],
+        nonparametric_p=nonparametric[1],
+        scale=0.0,
+        zero_variance=True,
+    )
+
+
 def paired_test(
     treatment: np.ndarray,
     baseline: np.ndarray,
@@ -98,46 +125,24 @@ def paired_test(
         return None
     mean, sd = float(np.mean(diffs)), float(np.std(diffs, ddof=1))
     noise = _noise_floor(treatment, baseline)
-    if abs(mean) <= noise:
-        mean = 0.0
-    np_p = _wilcoxon_p(diffs)
+    mean = 0.0 if abs(mean) <= noise else mean
+    constant = _constant("paired_t", (n, n), mean, n - 1, ("wilcoxon", _wilcoxon_p(diffs)))
     if sd <= noise:
-        return TestResult(
-            test="paired_t",
-            n_treatment=n,
-            n_baseline=n,
-            diff=mean,
-            diff_ci=(mean, mean),
-            statistic=None,
-            df=n - 1,
-            p_value=1.0 if mean == 0.0 else 0.0,
-            effect_size=0.0 if mean == 0.0 else None,
-            effect_kind="cohen_dz",
-            nonparametric="wilcoxon",
-            nonparametric_p=np_p,
-            scale=0.0,
-            zero_variance=True,
-        )
+        return constant
     result = stats.ttest_rel(treatment, baseline)
     if rng is not None and resamples:
         ci = _percentiles(_bootstrap_means(diffs, resamples, rng), confidence)
     else:
         half = _t_crit(confidence, n - 1) * sd / math.sqrt(n)
         ci = (mean - half, mean + half)
-    return TestResult(
-        test="paired_t",
-        n_treatment=n,
-        n_baseline=n,
-        diff=mean,
+    return replace(
+        constant,
         diff_ci=ci,
         statistic=float(result.statistic),
-        df=n - 1,
         p_value=float(result.pvalue),
         effect_size=mean / sd,
-        effect_kind="cohen_dz",
-        nonparametric="wilcoxon",
-        nonparametric_p=np_p,
         scale=sd,
+        zero_variance=False,
     )
 
 
@@ -152,56 +157,33 @@ def welch_test(
     n1, n2 = len(treatment), len(baseline)
     if n1 < 2 or n2 < 2:
         return None
-    m1, m2 = float(np.mean(treatment)), float(np.mean(baseline))
     v1, v2 = float(np.var(treatment, ddof=1)), float(np.var(baseline, ddof=1))
-    diff = m1 - m2
+    diff = float(np.mean(treatment)) - float(np.mean(baseline))
     noise = _noise_floor(treatment, baseline)
-    if abs(diff) <= noise:
-        diff = 0.0
+    diff = 0.0 if abs(diff) <= noise else diff
     np_p = _mannwhitney_p(treatment, baseline)
+    constant = _constant("welch_t", (n1, n2), diff, None, ("mannwhitney", np_p))
     if math.sqrt(v1) <= noise and math.sqrt(v2) <= noise:
-        return TestResult(
-            test="welch_t",
-            n_treatment=n1,
-            n_baseline=n2,
-            diff=diff,
-            diff_ci=(diff, diff),
-            statistic=None,
-            df=None,
-            p_value=1.0 if diff == 0.0 else 0.0,
-            effect_size=0.0 if diff == 0.0 else None,
-            effect_kind="cohen_d",
-            nonparametric="mannwhitney",
-            nonparametric_p=np_p,
-            scale=0.0,
-            zero_variance=True,
-        )
+        return constant
     result = stats.ttest_ind(treatment, baseline, equal_var=False)
     se2 = v1 / n1 + v2 / n2
     df = se2**2 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1))
     if rng is not None and resamples:
-        boot = _bootstrap_means(treatment, resamples, rng) - _bootstrap_means(
-            baseline, resamples, rng
-        )
-        ci = _percentiles(boot, confidence)
+        boot = _bootstrap_means(treatment, resamples, rng)
+        ci = _percentiles(boot - _bootstrap_means(baseline, resamples, rng), confidence)
     else:
         half = _t_crit(confidence, df) * math.sqrt(se2)
         ci = (diff - half, diff + half)
     pooled = math.sqrt(((n1 - 1) * v1 + (n2 - 1) * v2) / (n1 + n2 - 2))
-    return TestResult(
-        test="welch_t",
-        n_treatment=n1,
-        n_baseline=n2,
-        diff=diff,
+    return replace(
+        constant,
         diff_ci=ci,
         statistic=float(result.statistic),
         df=float(df),
         p_value=float(result.pvalue),
         effect_size=diff / pooled,
-        effect_kind="cohen_d",
-        nonparametric="mannwhitney",
-        nonparametric_p=np_p,
         scale=pooled,
+        zero_variance=False,
     )
 
 
