@@ -210,6 +210,47 @@ class AraService:
         self._after(cs, slug, claims=[claim])
         return claim
 
+    def add_claims(
+        self,
+        slug: str,
+        items: Iterable[Mapping[str, Any]],
+        *,
+        files: Mapping[str, bytes | str] | None = None,
+        event: str = "claim.add",
+        summary: str | None = None,
+        origin: Origin | None = None,
+    ) -> list[Claim]:
+        """Add several claims, and the files they cite, as one atomic change.
+
+        For results that stand or fall together (an analysis: evidence plus every claim drawn
+        from it). Claims may depend on claims earlier in ``items``. The commit carries one
+        ``Researchos-Claim`` trailer per claim, so ``researchos log --claim`` finds each.
+        """
+        paths = self.paths(slug)
+        meta = self._meta(event, slug, summary or "add claims", origin)
+        with content_change(self.workspace.root, self.workspace.var_dir, meta, ara=slug) as cs:
+            for rel, content in (files or {}).items():
+                cs.write_bytes(safe_relative(paths.root, rel, field="path"), content)
+            manifest = load_manifest(paths)
+            ids, claims = list(manifest.claims), []
+            for item in items:
+                fields = {**item, "id": item.get("id") or _next_id("C", ids)}
+                display = paths.display(paths.claim(str(fields["id"])))
+                claim = model_from_data(Claim, fields, display=display)
+                if claim.id in ids or paths.claim(claim.id).exists():
+                    raise Conflict(f"claim {claim.id} already exists in {display}")
+                self._check_claim_references(paths, ids, claim)
+                ids.append(claim.id)
+                cs.write_yaml(paths.claim(claim.id), claim)
+                claims.append(claim)
+            manifest.claims = ids
+            manifest.updated = utcnow()
+            cs.write_yaml(paths.manifest, manifest)
+            text = summary or f"add {len(claims)} claims"
+            cs.describe(text, Claim=tuple(c.id for c in claims))
+        self._after(cs, slug, claims=claims)
+        return claims
+
     def update_claim(
         self,
         slug: str,

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from researchos import __version__
-from researchos.cli import approvals, ara, demo, docs, projects, serve, workspace
+from researchos.cli import approvals, ara, demo, docs, drafts, projects, serve, workspace
 from researchos.cli.context import state
 from researchos.cli.output import err_console
 from researchos.errors import ResearchOSError
@@ -55,6 +55,8 @@ app.command("run")(projects.run)
 app.add_typer(projects.review_app, name="review")
 app.add_typer(approvals.app, name="approvals")
 app.command("serve")(serve.serve)
+app.command("view")(drafts.view)
+app.add_typer(drafts.app, name="draft")
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70

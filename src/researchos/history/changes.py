@@ -63,7 +63,7 @@ class ChangeSet:
     def paths(self) -> list[str]:
         return list(self._before)
 
-    def describe(self, summary: str, **trailers: str) -> None:
+    def describe(self, summary: str, **trailers: str | tuple[str, ...]) -> None:
         """Refine the commit summary (and add trailers) once the body knows the details."""
         extra = {**self.meta.extra, **trailers}
         self.meta = replace(self.meta, summary=summary, extra=extra)

@@ -30,7 +30,8 @@ class ChangeMeta:
     actor: str
     model_tier: str | None = None
     run_id: str | None = None
-    extra: Mapping[str, str] = field(default_factory=dict)
+    # a tuple value writes one trailer line per item (several claims in one commit)
+    extra: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not EVENT_PATTERN.match(self.event):
@@ -56,7 +57,7 @@ def _one_line(text: str) -> str:
 
 
 def format_message(meta: ChangeMeta) -> str:
-    trailers = {"Event": meta.event, "Actor": meta.actor}
+    trailers: dict[str, str | tuple[str, ...]] = {"Event": meta.event, "Actor": meta.actor}
     if meta.model_tier:
         trailers["Model-Tier"] = meta.model_tier
     if meta.run_id:
@@ -64,7 +65,9 @@ def format_message(meta: ChangeMeta) -> str:
     trailers.update(meta.extra)
     summary = _one_line(meta.summary)[:200]
     lines = [f"{meta.event}({meta.scope}): {summary}", ""]
-    lines += [f"{TRAILER_PREFIX}{key}: {_one_line(str(value))}" for key, value in trailers.items()]
+    for key, value in trailers.items():
+        values = value if isinstance(value, tuple) else (value,)
+        lines += [f"{TRAILER_PREFIX}{key}: {_one_line(str(item))}" for item in values]
     return "\n".join(lines) + "\n"
 
 
@@ -75,7 +78,7 @@ def parse_message(commit: str, date: str, body: str) -> HistoryEntry:
     for line in lines[1:]:
         if line.startswith(TRAILER_PREFIX) and ": " in line:
             key, value = line[len(TRAILER_PREFIX) :].split(": ", 1)
-            trailers[key] = value
+            trailers[key] = f"{trailers[key]}, {value}" if key in trailers else value
     match = _SUBJECT.match(subject)
     return HistoryEntry(
         commit=commit,
