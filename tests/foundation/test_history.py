@@ -113,15 +113,11 @@ def test_recover_rolls_back_an_unfinished_change(app):
     import base64
 
     journal.write_text(
-        json.dumps(
-            {
-                "complete": False,
-                "before": {
-                    "ara/t/ara.yaml": base64.b64encode(manifest).decode(),
-                    "ara/t/claims/C0001.yaml": None,
-                },
-            }
-        )
+        json.dumps({"path": "ara/t/ara.yaml", "before": base64.b64encode(manifest).decode()})
+        + "\n"
+        + json.dumps({"path": "ara/t/claims/C0001.yaml", "before": None})
+        + "\n"
+        + '{"path": "ara/t/views/torn-by-the-kil'
     )
     (root / "ara/t/claims/C0001.yaml").write_text("format_version: 1\nid: C0001\nstatement: s\n")
     (root / "ara/t/ara.yaml").write_text("half-written")

@@ -2,7 +2,8 @@
 
 ``content_change`` holds the ARA lock (when the change belongs to an ARA) and the workspace
 git lock for the whole change, so concurrent writers serialise and lose nothing. Before the
-first write it opens a journal (``var/journal/``) holding the prior content of every path it
+first write it opens a journal (``var/journal/``, one JSON line per path) holding the prior
+content of every path it
 touches. If the body raises, the files are put back and nothing is committed. If the process
 dies, ``recover`` on the next start rolls an unfinished change back from the journal, and
 commits a finished-but-uncommitted one (or any other uncommitted content) as a ``recover``
@@ -47,17 +48,18 @@ class ChangeSet:
         rel = path.resolve().relative_to(self.root.resolve()).as_posix()
         if rel in self._before:
             return
-        self._before[rel] = path.read_bytes() if path.is_file() else None
-        self._write_journal(complete=False)
+        before = path.read_bytes() if path.is_file() else None
+        first = not self._before
+        self._before[rel] = before
+        encoded = None if before is None else base64.b64encode(before).decode("ascii")
+        self._journal_line({"path": rel, "before": encoded}, fresh=first)
 
-    def _write_journal(self, *, complete: bool) -> None:
-        entries = {
-            rel: None if data is None else base64.b64encode(data).decode("ascii")
-            for rel, data in self._before.items()
-        }
-        write_atomic(
-            self.journal, json.dumps({"complete": complete, "before": entries}), fsync=False
-        )
+    def _journal_line(self, entry: dict[str, object], *, fresh: bool = False) -> None:
+        """One JSON line per touched path, written before the path itself is written."""
+        if fresh:
+            self.journal.parent.mkdir(parents=True, exist_ok=True)
+        with self.journal.open("w" if fresh else "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry) + "\n")
 
     @property
     def paths(self) -> list[str]:
@@ -118,7 +120,7 @@ def content_change(
             changes.rollback()
             raise
         if changes.paths:
-            changes._write_journal(complete=True)
+            changes._journal_line({"complete": True})
             _clear_stale_index_lock(root)
             changes.commit = Git(root).commit(
                 changes.paths, format_message(changes.meta), author=author_of(changes.meta.actor)
@@ -169,18 +171,20 @@ def recover(
 def _roll_back_unfinished(root: Path, journal: Path) -> int:
     if not journal.exists():
         return 0
-    try:
-        state = json.loads(journal.read_text("utf-8"))
-    except (OSError, ValueError):
-        log.warning("ignoring an unreadable change journal at %s", journal)
-        journal.unlink(missing_ok=True)
-        return 0
+    before: dict[str, bytes | None] = {}
+    complete = False
+    for line in journal.read_text("utf-8", errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:  # a torn last line: its path was never written
+            continue
+        if entry.get("complete"):
+            complete = True
+        elif "path" in entry:
+            data = entry.get("before")
+            before.setdefault(entry["path"], None if data is None else base64.b64decode(data))
     count = 0
-    if not state.get("complete"):
-        before = {
-            rel: None if data is None else base64.b64decode(data)
-            for rel, data in state.get("before", {}).items()
-        }
+    if not complete:
         _restore(root, before)
         count = len(before)
     journal.unlink(missing_ok=True)
