@@ -14,6 +14,7 @@ from researchos.artifacts.service import AraService
 from researchos.history.changes import recover
 from researchos.history.locks import named_lock
 from researchos.logs import configure_logging
+from researchos.package.service import PackageService
 from researchos.settings import Settings, load_settings
 from researchos.store.database import Database, sqlite_url
 from researchos.workspace import Workspace, default_home, init_workspace, open_workspace
@@ -49,6 +50,10 @@ class App:
     @cached_property
     def aras(self) -> AraService:
         return AraService(self.workspace, self.database, self.actor)
+
+    @cached_property
+    def packages(self) -> PackageService:
+        return PackageService(self.workspace, self.database, self.actor)
 
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""
