@@ -118,7 +118,7 @@ def _walk(root: Path, prefix: str, role_of: Callable[[str], Role], *, display: s
                     executable=bool(info.st_mode & stat.S_IXUSR),
                 )
             )
-    return sources
+    return sorted(sources, key=lambda s: s.name)
 
 
 def _unsafe(path: Path, root: Path, display: str, problem: str) -> UnsafeInput:
