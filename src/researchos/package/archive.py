@@ -20,6 +20,7 @@ from researchos.package.digest import CHUNK, ProgressSink, StreamDigest, hashing
 from researchos.package.manifest import FileEntry, Role
 
 DEFLATE_MAX_BYTES = 4 << 20
+DEFLATE_LEVEL = 1
 DEFLATE_MIN_BYTES = 128  # below this the deflate header costs more than it saves
 _STORED = """
     .zip .gz .tgz .bz2 .xz .zst .lz4 .7z .rar .png .jpg .jpeg .gif .webp .avif .mp3 .mp4
@@ -81,6 +82,9 @@ def _zipinfo(name: str, size: int, when: datetime, *, executable: bool) -> zipfi
     info.create_system = 3  # unix, so the mode bits below mean what they say
     info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
     info.compress_type = compression_for(name, size)
+    # zipfile itself sets this attribute for str names; level 1 deflates ~2.5x faster than
+    # the default 6 and, on CSV/JSONL evidence, yields archives only ~10% larger
+    info._compresslevel = DEFLATE_LEVEL  # type: ignore[attr-defined]
     info.file_size = size  # lets zipfile pick ZIP64 up front for large members
     return info
 
