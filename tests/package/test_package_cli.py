@@ -70,3 +70,16 @@ def test_refusals_are_one_line_errors(app: App, research_ara: str, cli, tmp_path
     assert refused.code == 1 and "path traversal" in " ".join(refused.err.split())
     assert "Traceback" not in refused.err
     assert cli("package", "key").code == 1  # no key before the first freeze
+
+
+def test_the_progress_bar_follows_large_work_only() -> None:
+    from researchos.cli.package import PROGRESS_MIN_BYTES, ProgressBar
+
+    with ProgressBar() as bar:
+        bar.start("small", 1024)
+        bar.advance(1024)
+        assert bar._task is None  # small packages draw nothing
+        bar.start("freeze big", PROGRESS_MIN_BYTES)
+        bar.advance(PROGRESS_MIN_BYTES)
+        assert bar._task is not None
+        assert bar._bar.tasks[0].completed == PROGRESS_MIN_BYTES

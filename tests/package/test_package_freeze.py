@@ -302,3 +302,33 @@ def test_progress_reports_every_byte(app: App, research_ara: str) -> None:
         if f.role == "metadata"
     )
     assert seen["done"] == result.content_bytes - metadata
+
+
+def test_only_committed_content_is_packed(app: App, research_ara: str) -> None:
+    ara = app.workspace.ara_path(research_ara)
+    cache = ara / "code" / "src" / "__pycache__"
+    cache.mkdir()
+    (cache / "experiment.cpython-311.pyc").write_bytes(b"\x00compiled")  # ignored by git
+    result = app.packages.freeze(research_ara)
+    with zipfile.ZipFile(result.zip_path) as archive:
+        assert not any("__pycache__" in name for name in archive.namelist())
+
+
+def test_a_committed_symlink_in_the_ara_is_refused(app: App, research_ara: str) -> None:
+    link = app.workspace.ara_path(research_ara) / "evidence" / "raw" / "secrets.txt"
+    link.symlink_to("/etc/passwd")
+    app.workspace.git.run("add", str(link))
+    app.workspace.git.run("commit", "-qm", "plant a link")
+    with pytest.raises(UnsafeInput, match=r"evidence/raw/secrets\.txt: is a symbolic link"):
+        app.packages.freeze(research_ara)
+    assert _package_files(app, research_ara) == []
+
+
+def test_concurrent_freezes_get_distinct_versions(app: App, research_ara: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda _: app.packages.freeze(research_ara), range(2)))
+    assert sorted(r.version for r in results) == [1, 2]
+    assert all(app.packages.verify(r.zip_path).ok for r in results)
+    assert len(read_log(app.workspace.git, event="package.freeze")) == 2

@@ -39,17 +39,28 @@ def ara_role(name: str) -> Role:
     return _ROLES.get(name.split("/", 1)[0], "other")
 
 
-def ara_sources(paths: AraPaths) -> list[Source]:
-    """Every file of the ARA (placeholders and temp files left out), in sorted order."""
-    sources = _walk(paths.root, "", ara_role, display=f"ara/{paths.slug}")
-    for source in sources:
-        top = source.name.split("/", 1)[0]
-        if source.name in RESERVED_NAMES or f"{top}/" == RUNS_PREFIX:
+def ara_sources(workspace: Workspace, paths: AraPaths) -> list[Source]:
+    """The ARA's files as committed (git ls-files), placeholders left out, sorted.
+
+    Ignored files in the ARA directory (``__pycache__`` from running the code, temp files)
+    are not content and stay out; the caller has checked that nothing tracked is modified.
+    """
+    prefix = f"ara/{paths.slug}/"
+    listed = workspace.git.run("ls-files", "-z", "--", prefix).stdout.split("\0")
+    display = f"ara/{paths.slug}"
+    sources = []
+    for rel in sorted(p[len(prefix) :] for p in listed if p.startswith(prefix)):
+        source = _source(paths.root, rel, "", ara_role, display=display)
+        if source is None:
+            continue
+        top = rel.split("/", 1)[0]
+        if rel in RESERVED_NAMES or f"{top}/" == RUNS_PREFIX:
             raise UnsafeInput(
-                f"{source.name} would shadow the package's own {top}",
-                file=f"ara/{paths.slug}/{source.name}",
+                f"{rel} would shadow the package's own {top}",
+                file=f"{display}/{rel}",
                 fix="rename or move the file",
             )
+        sources.append(source)
     return sources
 
 
@@ -93,32 +104,38 @@ def _walk(root: Path, prefix: str, role_of: Callable[[str], Role], *, display: s
     sources: list[Source] = []
     for dirpath, dirnames, filenames in os.walk(root):
         directory = Path(dirpath)
-        dirnames.sort()
         for name in dirnames:
             if (directory / name).is_symlink():
                 raise _unsafe(directory / name, root, display, "is a symbolic link to a directory")
-        for name in sorted(filenames):
-            if name in SKIPPED_NAMES or name.endswith(TMP_SUFFIX):
-                continue
-            path = directory / name
-            rel = path.relative_to(root).as_posix()
-            info = path.lstat()
-            if stat.S_ISLNK(info.st_mode):
-                raise _unsafe(path, root, display, "is a symbolic link; packages hold files only")
-            if not stat.S_ISREG(info.st_mode):
-                raise _unsafe(path, root, display, "is not a regular file")
-            if _BAD_NAME.search(rel):
-                raise _unsafe(path, root, display, "has a backslash or control character")
-            sources.append(
-                Source(
-                    name=prefix + rel,
-                    path=path,
-                    role=role_of(rel),
-                    size=info.st_size,
-                    executable=bool(info.st_mode & stat.S_IXUSR),
-                )
-            )
+        for name in filenames:
+            rel = (directory / name).relative_to(root).as_posix()
+            source = _source(root, rel, prefix, role_of, display=display)
+            if source is not None:
+                sources.append(source)
     return sorted(sources, key=lambda s: s.name)
+
+
+def _source(
+    root: Path, rel: str, prefix: str, role_of: Callable[[str], Role], *, display: str
+) -> Source | None:
+    """One file as a member, or None for placeholders and temp files; refuses links."""
+    path = root / rel
+    if path.name in SKIPPED_NAMES or path.name.endswith(TMP_SUFFIX):
+        return None
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        raise _unsafe(path, root, display, "is a symbolic link; packages hold files only")
+    if not stat.S_ISREG(info.st_mode):
+        raise _unsafe(path, root, display, "is not a regular file")
+    if _BAD_NAME.search(rel):
+        raise _unsafe(path, root, display, "has a backslash or control character")
+    return Source(
+        name=prefix + rel,
+        path=path,
+        role=role_of(rel),
+        size=info.st_size,
+        executable=bool(info.st_mode & stat.S_IXUSR),
+    )
 
 
 def _unsafe(path: Path, root: Path, display: str, problem: str) -> UnsafeInput:

@@ -169,7 +169,7 @@ def refuse_uncommitted(workspace: Workspace, slug: str) -> None:
 
 def _plan(workspace: Workspace, paths: AraPaths, spec: FreezeExtra) -> _Plan:
     ara = load_manifest(paths)
-    sources = ara_sources(paths)
+    sources = ara_sources(workspace, paths)
     runs = run_sources(workspace, spec.runs)
     refuse_clashes([*sources, *(s for items in runs.values() for s in items)])
     sweep(workspace, paths.slug)
