@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from researchos.app import App
+from researchos.app import App, build_app
 from researchos.artifacts.service import Origin
+from researchos.settings import Settings, load_settings
 
 SLUG = "sorting-study"
 PAPER = "# Sorting study\n\nTimsort beats insertion sort on n=1000 [claim:C0001].\n"
@@ -107,9 +109,30 @@ def pipeline_extra(app: App) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(scope="session")
+def template_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One workspace holding the research ARA, built once; each test gets a copy."""
+    root = tmp_path_factory.mktemp("template")
+    application = build_app(Settings(home=root / "ws", log_file=False), create=True)
+    try:
+        build_research_ara(application, root / "inputs")
+    finally:
+        application.close()
+    return root / "ws"
+
+
 @pytest.fixture
-def research_ara(app: App, tmp_path: Path) -> str:
-    return build_research_ara(app, tmp_path / "inputs")
+def app(clean_env: Path, template_workspace: Path) -> Iterator[App]:
+    """A real workspace (git + SQLite) already holding the research ARA, as a fresh copy."""
+    shutil.copytree(template_workspace, clean_env, symlinks=True)
+    application = build_app(load_settings())
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def research_ara(app: App) -> str:
+    return SLUG
 
 
 @pytest.fixture

@@ -176,6 +176,9 @@ def test_secrets_and_unknown_fields_in_extra_are_refused(app: App, research_ara:
     key_shaped = {"review": {"note": "sk-proj-" + "a" * 40}}
     with pytest.raises(UnsafeInput, match=r"extra\.review\.note"):
         app.packages.freeze(research_ara, extra=key_shaped)
+    twice = {"runs": [{"id": "run-1"}, {"id": "run-1"}]}
+    with pytest.raises(InputError, match="run ids must be unique: run-1"):
+        app.packages.freeze(research_ara, extra=twice)
     with pytest.raises(InputError, match="seedz"):
         app.packages.freeze(research_ara, extra={"seedz": [1]})
     # usage counters are not secrets

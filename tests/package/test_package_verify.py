@@ -69,6 +69,21 @@ def test_bytes_flipped_in_place_fail_naming_the_member(frozen, tmp_path: Path) -
     _only_problem(verify(bad), "evidence/figures/speed.png")
 
 
+def test_a_signature_corrupted_in_place_is_reported(frozen, tmp_path: Path) -> None:
+    bad = tmp_path / "flipped-sig.zip"
+    shutil.copy(frozen.zip_path, bad)
+    with zipfile.ZipFile(bad) as archive:
+        info = archive.getinfo("manifest.json.sig")
+        assert info.compress_type == zipfile.ZIP_STORED
+        offset = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data = bytearray(bad.read_bytes())
+    data[offset + 5] ^= 0xFF
+    bad.write_bytes(bytes(data))
+    report = verify(bad)
+    assert not report.signature_valid
+    _only_problem(report, "manifest.json.sig")
+
+
 def test_a_changed_manifest_breaks_the_signature(frozen, rezip, tmp_path: Path) -> None:
     with zipfile.ZipFile(frozen.zip_path) as archive:
         manifest = json.loads(archive.read("manifest.json"))

@@ -134,6 +134,3 @@ class PackageWriter:
             self._zip.close()
         finally:
             self._pool.shutdown(wait=True)
-
-    def abort(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)

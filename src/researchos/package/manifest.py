@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from researchos.artifacts.models import Sha256
 from researchos.artifacts.reader import model_from_data
@@ -89,6 +89,15 @@ class FreezeExtra(_Strict):
     review: dict[str, Any] = Field(
         default_factory=dict, description="Review summary: issue counts, waivers, readiness tier."
     )
+
+    @field_validator("runs")
+    @classmethod
+    def _unique_runs(cls, runs: list[RunInput]) -> list[RunInput]:
+        ids = [run.id for run in runs]
+        duplicates = sorted({run_id for run_id in ids if ids.count(run_id) > 1})
+        if duplicates:
+            raise ValueError(f"run ids must be unique: {', '.join(duplicates)} repeated")
+        return runs
 
 
 def parse_extra(extra: Mapping[str, Any] | None) -> FreezeExtra:

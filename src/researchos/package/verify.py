@@ -134,6 +134,32 @@ def _read_metadata(
         raise InputError(f"is corrupt ({exc})", file=display, field=f"member {name!r}") from None
 
 
+def _read_optional(
+    archive: zipfile.ZipFile,
+    members: dict[str, zipfile.ZipInfo],
+    name: str,
+    display: str,
+    limits: ArchiveLimits,
+    report: VerificationReport,
+) -> bytes:
+    """A metadata member whose corruption is a finding, not a reason to stop."""
+    try:
+        return _read_metadata(archive, members, name, display, limits)
+    except UnsafeInput:
+        raise
+    except InputError as exc:
+        report.problems.append(f"{name}: {exc.problem}")
+        return b""
+
+
+def _pem_key(pem: bytes, report: VerificationReport) -> PublicKey | None:
+    try:
+        return public_key_from_pem(pem, display=PUBLIC_KEY_NAME)
+    except InputError as exc:
+        report.problems.append(f"{PUBLIC_KEY_NAME}: {exc.problem}")
+        return None
+
+
 def _check_signature(
     archive: zipfile.ZipFile,
     members: dict[str, zipfile.ZipInfo],
@@ -144,18 +170,20 @@ def _check_signature(
     limits: ArchiveLimits,
 ) -> PublicKey | None:
     try:
-        public = PublicKey(bytes.fromhex(manifest.signer.public_key))
-        assert len(public.raw) == 32
-    except (ValueError, AssertionError):
+        raw_key = bytes.fromhex(manifest.signer.public_key)
+    except ValueError:
+        raw_key = b""
+    if len(raw_key) != 32:
         report.problems.append(f"{MANIFEST_NAME}: signer.public_key is not a 64-hex Ed25519 key")
         return None
+    public = PublicKey(raw_key)
     report.signer, report.public_key = public.fingerprint, public.hex
     if manifest.signer.fingerprint != public.fingerprint:
         report.problems.append(f"{MANIFEST_NAME}: signer.fingerprint does not match its key")
-    pem = _read_metadata(archive, members, PUBLIC_KEY_NAME, display, limits)
-    if pem and public_key_from_pem(pem, display=PUBLIC_KEY_NAME) != public:
+    pem = _read_optional(archive, members, PUBLIC_KEY_NAME, display, limits, report)
+    if pem and _pem_key(pem, report) not in (public, None):
         report.problems.append(f"{PUBLIC_KEY_NAME}: is not the key named in {MANIFEST_NAME}")
-    signature = _read_metadata(archive, members, SIGNATURE_NAME, display, limits)
+    signature = _read_optional(archive, members, SIGNATURE_NAME, display, limits, report)
     if not signature:
         report.problems.append(f"{SIGNATURE_NAME}: missing; the package is not signed")
     elif len(signature) != SIGNATURE_BYTES or not public.verifies(signature, raw):
@@ -233,7 +261,9 @@ def _check_crate(
     if CRATE_NAME not in entries:
         report.problems.append(f"{CRATE_NAME}: missing from the manifest")
         return
-    raw = _read_metadata(archive, members, CRATE_NAME, display, limits)
+    raw = _read_optional(archive, members, CRATE_NAME, display, limits, report)
+    if not raw:
+        return
     try:
         crate = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
