@@ -19,12 +19,10 @@ import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from researchos import __version__
-from researchos.artifacts.models import AraManifest, Claim, utcnow
+from researchos.artifacts.models import utcnow
 from researchos.artifacts.reader import AraPaths, load_claim, load_manifest
 from researchos.artifacts.service import Origin
 from researchos.artifacts.validate import validate_ara
@@ -33,7 +31,7 @@ from researchos.files import write_atomic
 from researchos.history.changes import content_change
 from researchos.history.commits import ChangeMeta
 from researchos.history.locks import ara_lock
-from researchos.package.archive import PackageWriter, Source
+from researchos.package.archive import PackageWriter
 from researchos.package.contents import ara_sources, refuse_clashes, run_sources
 from researchos.package.digest import NoProgress, ProgressSink
 from researchos.package.manifest import (
@@ -41,15 +39,16 @@ from researchos.package.manifest import (
     MANIFEST_NAME,
     PUBLIC_KEY_NAME,
     SIGNATURE_NAME,
-    AraInfo,
-    ClaimSummary,
-    CodeBlock,
-    FileEntry,
     FreezeExtra,
     PackageManifest,
-    RunRecord,
-    Signer,
     parse_extra,
+)
+from researchos.package.provenance import (
+    FreezePlan,
+    ara_info,
+    check_evidence,
+    compose_manifest,
+    run_records,
 )
 from researchos.package.rocrate import build_crate, crate_bytes
 from researchos.package.signing import KeyStore, SigningKey
@@ -93,20 +92,6 @@ class FreezeResult:
         }
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """Everything the ZIP is built from, read and checked before anything is written."""
-
-    ara: AraManifest
-    claims: list[Claim]
-    extra: FreezeExtra
-    sources: list[Source]
-    run_sources: dict[str, list[Source]]
-    names: PackageNames
-    created: datetime
-    source_commit: str | None
-
-
 def freeze(
     workspace: Workspace,
     slug: str,
@@ -141,7 +126,7 @@ def refuse_blockers(slug: str, blockers: Sequence[str]) -> None:
 
 
 def refuse_invalid(paths: AraPaths) -> None:
-    # hashes are compared against the bytes actually packed (see _check_evidence), which
+    # hashes are compared against the bytes actually packed (see provenance.check_evidence), which
     # saves reading every evidence file twice
     report = validate_ara(paths.root, check_hashes=False)
     if not report.ok:
@@ -167,14 +152,14 @@ def refuse_uncommitted(workspace: Workspace, slug: str) -> None:
         )
 
 
-def _plan(workspace: Workspace, paths: AraPaths, spec: FreezeExtra) -> _Plan:
+def _plan(workspace: Workspace, paths: AraPaths, spec: FreezeExtra) -> FreezePlan:
     ara = load_manifest(paths)
     sources = ara_sources(workspace, paths)
     runs = run_sources(workspace, spec.runs)
     refuse_clashes([*sources, *(s for items in runs.values() for s in items)])
     sweep(workspace, paths.slug)
     version = next_version(workspace, paths.slug)
-    return _Plan(
+    return FreezePlan(
         ara=ara,
         claims=[load_claim(paths, claim_id) for claim_id in ara.claims],
         extra=spec,
@@ -187,7 +172,7 @@ def _plan(workspace: Workspace, paths: AraPaths, spec: FreezeExtra) -> _Plan:
 
 
 def _publish(
-    workspace: Workspace, plan: _Plan, key: SigningKey, origin: Origin, progress: ProgressSink
+    workspace: Workspace, plan: FreezePlan, key: SigningKey, origin: Origin, progress: ProgressSink
 ) -> FreezeResult:
     names = plan.names
     names.directory.mkdir(parents=True, exist_ok=True)
@@ -234,7 +219,7 @@ def _summary(manifest: PackageManifest) -> str:
 
 
 def _build(
-    temp: Path, plan: _Plan, key: SigningKey, progress: ProgressSink
+    temp: Path, plan: FreezePlan, key: SigningKey, progress: ProgressSink
 ) -> tuple[PackageManifest, bytes]:
     every = [*plan.sources, *(s for items in plan.run_sources.values() for s in items)]
     progress.start(f"freeze {plan.names.name}", sum(s.size for s in every))
@@ -243,10 +228,10 @@ def _build(
         writer = PackageWriter(handle, when=plan.created, progress=progress)
         try:
             entries = [writer.add_file(source) for source in every]
-            _check_evidence(plan, entries)
+            check_evidence(plan, entries)
             entries.append(writer.add_bytes(PUBLIC_KEY_NAME, key.public.pem(), role="metadata"))
-            runs = _run_records(plan, entries)
-            info = _ara_info(plan)
+            runs = run_records(plan)
+            info = ara_info(plan)
             crate = build_crate(
                 ara=info,
                 description=plan.ara.description,
@@ -258,7 +243,7 @@ def _build(
                 runs=runs,
             )
             entries.append(writer.add_bytes(CRATE_NAME, crate_bytes(crate), role="metadata"))
-            manifest = _manifest(plan, info, entries, runs, key)
+            manifest = compose_manifest(plan, info, entries, runs, key)
             data = manifest.to_bytes()
             writer.add_unindexed(MANIFEST_NAME, data)
             writer.add_unindexed(SIGNATURE_NAME, key.sign(data))
@@ -269,111 +254,8 @@ def _build(
     return manifest, data
 
 
-def _check_evidence(plan: _Plan, entries: Sequence[FileEntry]) -> None:
-    """Every claim's evidence must be packed with the sha256 the claim recorded."""
-    packed = {entry.path: entry.sha256 for entry in entries}
-    for claim in plan.claims:
-        for index, ref in enumerate(claim.evidence):
-            actual = packed.get(ref.path)
-            if actual != ref.sha256:
-                found = f"is {actual[:12]}…" if actual else "is missing"
-                raise InputError(
-                    f"{ref.path} {found}, the claim records {ref.sha256[:12]}…",
-                    file=f"ara/{plan.ara.slug}/claims/{claim.id}.yaml",
-                    field=f"evidence.{index}.sha256",
-                    fix="evidence is immutable: restore the file or re-record the evidence",
-                )
-
-
-def _ara_info(plan: _Plan) -> AraInfo:
-    ara = plan.ara
-    return AraInfo(
-        id=ara.id,
-        slug=ara.slug,
-        title=ara.title,
-        status=ara.status,
-        mode=ara.mode,
-        authors=ara.authors or [ara.provenance.created_by],
-        source_commit=plan.source_commit,
-    )
-
-
-def _mock_reasons(plan: _Plan) -> list[str]:
-    reasons = []
-    if plan.ara.mode == "mock":
-        reasons.append("ara.yaml mode is mock")
-    if any(flag.upper() == "MOCK" for flag in plan.ara.flags):
-        reasons.append("ara.yaml is flagged MOCK")
-    reasons += [f"claim {c.id} is flagged MOCK" for c in plan.claims if _is_mock(c)]
-    if plan.extra.mock:
-        reasons.append("the pipeline ran on the mock provider")
-    return reasons
-
-
-def _is_mock(claim: Claim) -> bool:
-    return any(flag.upper() == "MOCK" for flag in claim.flags)
-
-
-def _run_records(plan: _Plan, entries: Sequence[FileEntry]) -> list[RunRecord]:
-    evidence_by_run: dict[str, set[str]] = {}
-    for claim in plan.claims:
-        for ref in claim.evidence:
-            if ref.run_id:
-                evidence_by_run.setdefault(ref.run_id, set()).add(ref.path)
-    records = []
-    for run in plan.extra.runs:
-        fields = run.model_dump(exclude={"artifacts_dir"})
-        artifacts = [s.name for s in plan.run_sources.get(run.id, [])]
-        evidence = sorted(evidence_by_run.pop(run.id, set()))
-        records.append(RunRecord(**fields, artifacts=artifacts, evidence=evidence))
-    records += [RunRecord(id=rid, evidence=sorted(paths)) for rid, paths in evidence_by_run.items()]
-    return sorted(records, key=lambda r: r.id)
-
-
-def _code_block(plan: _Plan, entries: Sequence[FileEntry]) -> CodeBlock:
-    files = {e.path: e.sha256 for e in entries if e.role == "code"}
-    lines = "".join(f"{path} {sha}\n" for path, sha in sorted(files.items()))
-    tree = hashlib.sha256(lines.encode()).hexdigest() if files else None
-    return CodeBlock(tree_sha256=tree, files=files, named=dict(plan.extra.code_hashes))
-
-
-def _manifest(
-    plan: _Plan,
-    info: AraInfo,
-    entries: Sequence[FileEntry],
-    runs: Sequence[RunRecord],
-    key: SigningKey,
-) -> PackageManifest:
-    reasons = _mock_reasons(plan)
-    seeds = {*plan.extra.seeds, *(r.seed for r in runs if r.seed is not None)}
-    return PackageManifest(
-        name=plan.names.name,
-        version=plan.names.version,
-        created=plan.created,
-        generator=f"researchos {__version__}",
-        ara=info,
-        mock=bool(reasons),
-        mock_reasons=reasons,
-        model_policy=plan.extra.model_policy,
-        routing=[*plan.ara.provenance.routing, *plan.extra.routing],
-        code=_code_block(plan, entries),
-        seeds=sorted(seeds),
-        run_ids=[r.id for r in runs],
-        runs=list(runs),
-        claims=[
-            ClaimSummary(id=c.id, kind=c.kind, status=c.status, mock=_is_mock(c))
-            for c in plan.claims
-        ],
-        project=plan.extra.project or plan.ara.provenance.project,
-        review=plan.extra.review,
-        license=plan.extra.license,
-        signer=Signer(public_key=key.public.hex, fingerprint=key.public.fingerprint),
-        files=list(entries),
-    )
-
-
 def _result(
-    plan: _Plan, manifest: PackageManifest, data: bytes, key: SigningKey, commit: str | None
+    plan: FreezePlan, manifest: PackageManifest, data: bytes, key: SigningKey, commit: str | None
 ) -> FreezeResult:
     names = plan.names
     return FreezeResult(
