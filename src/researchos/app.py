@@ -14,6 +14,7 @@ from researchos.artifacts.service import AraService
 from researchos.history.changes import recover
 from researchos.history.locks import named_lock
 from researchos.logs import configure_logging
+from researchos.package.service import PackageService
 from researchos.settings import Settings, load_settings
 from researchos.store.database import Database, sqlite_url
 from researchos.workspace import Workspace, default_home, init_workspace, open_workspace
@@ -59,6 +60,10 @@ class App:
             return self.settings.run_mode
         keys = (self.settings.openai_api_key, self.settings.anthropic_api_key)
         return "production" if any(keys) else "mock"
+
+    @cached_property
+    def packages(self) -> PackageService:
+        return PackageService(self.workspace, self.database, self.actor)
 
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from researchos import __version__
-from researchos.cli import approvals, ara, demo, docs, drafts, projects, serve, workspace
+from researchos.cli import approvals, ara, demo, docs, drafts, package, projects, serve, workspace
 from researchos.cli.context import state
 from researchos.cli.output import err_console
 from researchos.errors import ResearchOSError
@@ -57,6 +57,7 @@ app.add_typer(approvals.app, name="approvals")
 app.command("serve")(serve.serve)
 app.command("view")(drafts.view)
 app.add_typer(drafts.app, name="draft")
+app.add_typer(package.app, name="package")
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70
