@@ -11,9 +11,12 @@ from functools import cached_property
 from pathlib import Path
 
 from researchos.artifacts.service import AraService
+from researchos.credentials import SecretStore
 from researchos.history.changes import recover
 from researchos.history.locks import named_lock
 from researchos.logs import configure_logging
+from researchos.providers.router import ProviderRouter
+from researchos.providers.wiring import build_router
 from researchos.settings import Settings, load_settings
 from researchos.store.database import Database, sqlite_url
 from researchos.workspace import Workspace, default_home, init_workspace, open_workspace
@@ -50,6 +53,22 @@ class App:
     def aras(self) -> AraService:
         return AraService(self.workspace, self.database, self.actor)
 
+    @cached_property
+    def secrets(self) -> SecretStore:
+        return SecretStore(
+            self.workspace.secrets_dir,
+            self.database,
+            master_key=self.settings.master_key,
+            actor=self.actor,
+            locks_dir=self.workspace.locks_dir,
+        )
+
+    @cached_property
+    def router(self) -> ProviderRouter:
+        return build_router(
+            self.settings, self.workspace, self.database, self.secrets, actor=self.actor
+        )
+
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""
         return recover(
@@ -60,6 +79,8 @@ class App:
         )
 
     def close(self) -> None:
+        if "router" in self.__dict__:
+            self.router.close()
         if "database" in self.__dict__:
             self.database.dispose()
         self._closed = True

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from researchos import __version__
-from researchos.cli import ara, demo, docs, workspace
+from researchos.cli import ara, demo, docs, policy, providers, secrets, workspace
 from researchos.cli.context import state
 from researchos.cli.output import err_console
 from researchos.errors import ResearchOSError
@@ -50,6 +50,11 @@ workspace.register(app)
 app.command("demo")(demo.demo)
 app.add_typer(ara.app, name="ara")
 app.add_typer(docs.app, name="docs")
+app.add_typer(providers.app, name="providers")
+app.add_typer(providers.smoke_app, name="smoke")
+app.add_typer(policy.app, name="policy")
+app.command("usage")(policy.usage)
+app.add_typer(secrets.app, name="secrets")
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70

@@ -70,3 +70,8 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64), index=True)
     target: Mapped[str] = mapped_column(String(256))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+# tables of other parts live in their own modules on the same Base; import them so that
+# Base.metadata (Alembic, tests) sees every table
+from researchos.store import provider_tables  # noqa: E402, F401
