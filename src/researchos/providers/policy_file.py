@@ -62,7 +62,10 @@ def read_rules(path: Path) -> PolicyRules:
     if not path.is_file():
         return PolicyRules()
     display = f"system/{POLICY_NAME}"
-    raw = load_yaml(path, display=display)
+    try:
+        raw = load_yaml(path, display=display)
+    except InputError as exc:
+        raise InputError(exc.problem, file=display, fix=_FIX) from None
     if not isinstance(raw, dict):
         raise InputError("expected a mapping with `rules:`", file=display, fix=_FIX)
     try:

@@ -8,16 +8,18 @@ environment's tier models and overrides; builds the policy; writes
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import httpx
 
 from researchos.credentials import SecretStore
+from researchos.errors import InputError
 from researchos.files import read_text
 from researchos.history.changes import content_change
 from researchos.history.commits import ChangeMeta
-from researchos.providers.endpoints import builtin_endpoints, load_servers
+from researchos.providers import registry
+from researchos.providers.endpoints import Endpoint, builtin_endpoints, load_servers
 from researchos.providers.keys import KeyRing
 from researchos.providers.policy import Policy, PolicyInputs, build_policy
 from researchos.providers.policy_file import POLICY_NAME, PolicyRules, read_rules, render
@@ -46,6 +48,7 @@ def build_router(
         openai_base_url=settings.openai_base_url, anthropic_base_url=settings.anthropic_base_url
     )
     endpoints.update(load_servers(providers_file(settings, workspace)))
+    check_kinds(endpoints.values())
     fallbacks: dict[str, str | None] = {
         "OPENAI_API_KEY": _plain(settings.openai_api_key),
         "ANTHROPIC_API_KEY": _plain(settings.anthropic_api_key),
@@ -90,6 +93,19 @@ def build_router(
         transport=transport,
         policy=policy,
     )
+
+
+def check_kinds(endpoints: Iterable[Endpoint]) -> None:
+    """A server whose ``kind`` no plugin provides fails at start, naming file and field."""
+    known = registry.kinds()
+    for endpoint in endpoints:
+        if endpoint.kind not in known:
+            raise InputError(
+                f"unknown provider kind {endpoint.kind!r}; registered kinds: {', '.join(known)}",
+                file=endpoint.declared_in,
+                field=f"servers.{endpoint.name}.kind",
+                fix="use a registered kind (usually openai_compatible) or install its plugin",
+            )
 
 
 def _plain(value: object) -> str | None:
