@@ -158,6 +158,19 @@ def test_aliases_resolve_chains_and_reject_cycles() -> None:
         policy(tiers={"balanced": "openai:a"}, rules=looped)
 
 
+def test_user_prices_and_capabilities_win_over_the_shipped_ones() -> None:
+    rules = PolicyRules(
+        prices={"gpt-5*": (9.0, 9.0), "house-*": (1.0, 2.0)},
+        capabilities=[{"match": "gpt-5*", "reasoning": False, "temperature": True}],  # type: ignore[list-item]
+    )
+    catalog = policy(tiers={"balanced": "gpt-5"}, rules=rules).catalog
+    assert catalog.price("gpt-5-mini") == (9.0, 9.0)
+    assert catalog.price("house-llm") == (1.0, 2.0)
+    assert catalog.price("claude-opus-4-1-20250805") == (15.0, 75.0)
+    assert catalog.price("unheard-of") is None
+    assert catalog.capabilities("gpt-5").temperature is True
+
+
 def test_rules_move_a_phase_to_another_tier() -> None:
     rules = PolicyRules(phase_tiers={"drafting": "strong"})
     table = policy(tiers={"strong": "gpt-5", "balanced": "gpt-5-mini"}, rules=rules)

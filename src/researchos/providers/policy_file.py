@@ -93,7 +93,8 @@ def merged_catalog(rules: PolicyRules) -> Catalog:
         smoke_max_tokens=rules.smoke_max_tokens or base.smoke_max_tokens,
         aliases={**base.aliases, **rules.aliases},
         capabilities=(*rules.capabilities, *base.capabilities),
-        prices={**rules.prices, **base.prices},
+        # first matching pattern wins, so the user's patterns go first
+        prices={**rules.prices, **{k: v for k, v in base.prices.items() if k not in rules.prices}},
     )
     return Catalog(data)
 
