@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -126,7 +127,6 @@ def main() -> None:
             "OPENAI_API_KEY": KEY,
             "RESEARCHOS_OPENAI_BASE_URL": url,
             "RESEARCHOS_MODEL_BALANCED": "gpt-5",
-            "RESEARCHOS_LOG_FILE": "false",
         }
     )
     from researchos.app import build_app
@@ -176,6 +176,7 @@ def main() -> None:
         memory_router.close()
         app.close()
         proc.terminate()
+        shutil.rmtree(home, ignore_errors=True)
     print(f"router overhead vs direct httpx, {args.calls} interleaved calls each (ms per call)")
     print(f"{'path':<16}{'median':>9}{'p90':>9}")
     for name, values in [*timings.items(), ("mock (no HTTP)", mock_times)]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Annotated, Any
 
 import typer
@@ -121,8 +122,12 @@ def run(
     router = get_app(ctx, create=True).router
     if mock:
         router = router.with_mode("mock")
-    phases = smoke_phases()
-    results = _with_progress(phases, lambda phase: smoke_phase(router, phase), json_out)
+    try:
+        check = partial(smoke_phase, router)
+        results = _with_progress(smoke_phases(), check, json_out)
+    finally:
+        if mock:
+            router.close()
     _report(results, json_out)
 
 

@@ -117,10 +117,16 @@ def write_policy(workspace: Workspace, rules: PolicyRules, policy: Policy, *, ac
     """Write and commit routing-policy.yaml when its content changed; True when it did."""
     path = workspace.system_dir / POLICY_NAME
     text = render(rules, policy.to_dict())
-    if path.is_file() and read_text(path) == text:
+    if _same(path, text):  # the common case: no lock taken
         return False
     summary = f"routing policy for run mode {policy.mode}"
     meta = ChangeMeta(event="policy.generate", scope="system", summary=summary, actor=actor)
     with content_change(workspace.root, workspace.var_dir, meta) as change:
+        if _same(path, text):  # another process wrote it while we waited for the lock
+            return False
         change.write_bytes(path, text)
     return True
+
+
+def _same(path: Path, text: str) -> bool:
+    return path.is_file() and read_text(path) == text
