@@ -279,55 +279,13 @@ class ProviderRouter:
     def _record(
         self, route: Route, gated: GatedParams | None, trace: _Trace, where: _Where, outcome: str
     ) -> dict[str, Any]:
+        """Store the routing record of one call (success or failure) and return it."""
         latency = round((time.perf_counter() - trace.started) * 1000, 3)
-        cost = self._cost(route, trace.usage)
-        routing = {
-            "phase": route.phase,
-            "tier": route.tier,
-            "provider": route.endpoint,
-            "provider_kind": route.kind,
-            "requested_model": route.model,
-            "wire_model": route.wire_model,
-            "parameters": dict(gated.params) if gated else {},
-            "dropped": list(gated.dropped) if gated else [],
-            "run_mode": self.mode,
-            "source": route.source,
-            "structured": trace.structured,
-            "flags": list(route.flags),
-            "mock": route.kind == "mock",
-            "usage": {
-                "input_tokens": trace.usage.input_tokens,
-                "output_tokens": trace.usage.output_tokens,
-            },
-            "latency_ms": latency,
-            "cost_usd": cost,
-            "outcome": outcome,
-            "attempts": trace.attempts.count,
-            "repairs": trace.repairs,
-            "request_id": trace.request_id,
-            "at": datetime.now(UTC).isoformat(),
-        }
+        routing = _routing(route, gated, trace, self.mode, outcome)
+        routing.update(latency_ms=latency, cost_usd=self._cost(route, trace.usage))
         with self.database.session() as session:
             routing["call_id"] = record_call(
-                session,
-                call={
-                    "at": datetime.now(UTC),
-                    "project": where.project,
-                    "ara": where.ara,
-                    "phase": route.phase,
-                    "tier": route.tier,
-                    "provider": route.endpoint,
-                    "requested_model": route.model,
-                    "wire_model": route.wire_model,
-                    "run_mode": self.mode,
-                    "outcome": outcome,
-                    "input_tokens": trace.usage.input_tokens,
-                    "output_tokens": trace.usage.output_tokens,
-                    "latency_ms": latency,
-                    "cost_usd": cost,
-                    "mock": route.kind == "mock",
-                    "routing": routing,
-                },
+                session, routing=routing, project=where.project, ara=where.ara
             )
         log.info(
             "model call %s %s/%s %s in %.0f ms (%d+%d tokens)",
@@ -346,6 +304,36 @@ class ProviderRouter:
             for provider in self._providers.values():
                 provider.close()
             self._providers.clear()
+
+
+def _routing(
+    route: Route, gated: GatedParams | None, trace: _Trace, mode: str, outcome: str
+) -> dict[str, Any]:
+    """The provider_routing blob: what was asked, what was sent, what came back."""
+    return {
+        "phase": route.phase,
+        "tier": route.tier,
+        "provider": route.endpoint,
+        "provider_kind": route.kind,
+        "requested_model": route.model,
+        "wire_model": route.wire_model,
+        "parameters": dict(gated.params) if gated else {},
+        "dropped": list(gated.dropped) if gated else [],
+        "run_mode": mode,
+        "source": route.source,
+        "structured": trace.structured,
+        "flags": list(route.flags),
+        "mock": route.kind == "mock",
+        "usage": {
+            "input_tokens": trace.usage.input_tokens,
+            "output_tokens": trace.usage.output_tokens,
+        },
+        "outcome": outcome,
+        "attempts": trace.attempts.count,
+        "repairs": trace.repairs,
+        "request_id": trace.request_id,
+        "at": datetime.now(UTC).isoformat(),
+    }
 
 
 __all__ = ["REVIEW_FLAGS", "ProviderRouter", "category_of"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -11,16 +11,30 @@ from sqlalchemy.orm import Session
 
 from researchos.store.provider_tables import ProviderCallRow
 
-_COLUMNS = (
-    "at", "project", "ara", "phase", "tier", "provider", "requested_model", "wire_model",
-    "run_mode", "outcome", "input_tokens", "output_tokens", "latency_ms", "cost_usd", "mock",
-    "routing",
-)  # fmt: skip
 
-
-def record_call(session: Session, *, call: Mapping[str, Any]) -> int:
-    """Store one call; ``call`` holds the columns above. Returns the row id."""
-    row = ProviderCallRow(**{name: call[name] for name in _COLUMNS})
+def record_call(
+    session: Session, *, routing: Mapping[str, Any], project: str | None, ara: str | None
+) -> int:
+    """Store one call from its provider_routing blob (see providers.router); returns the id."""
+    usage = routing["usage"]
+    row = ProviderCallRow(
+        at=datetime.now(UTC),
+        project=project,
+        ara=ara,
+        phase=routing["phase"],
+        tier=routing["tier"],
+        provider=routing["provider"],
+        requested_model=routing["requested_model"],
+        wire_model=routing["wire_model"],
+        run_mode=routing["run_mode"],
+        outcome=routing["outcome"],
+        input_tokens=usage["input_tokens"],
+        output_tokens=usage["output_tokens"],
+        latency_ms=routing["latency_ms"],
+        cost_usd=routing["cost_usd"],
+        mock=routing["mock"],
+        routing=dict(routing),
+    )
     session.add(row)
     session.flush()
     return row.id
@@ -75,8 +89,9 @@ def usage_report(
     }
 
 
+_COLUMNS = [column.key for column in ProviderCallRow.__table__.columns]
+
+
 def recent_calls(session: Session, *, limit: int = 20) -> list[dict[str, Any]]:
     query = select(ProviderCallRow).order_by(ProviderCallRow.id.desc()).limit(limit)
-    return [
-        {name: getattr(row, name) for name in ("id", *_COLUMNS)} for row in session.scalars(query)
-    ]
+    return [{name: getattr(row, name) for name in _COLUMNS} for row in session.scalars(query)]
