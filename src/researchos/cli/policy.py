@@ -46,6 +46,7 @@ def show(ctx: typer.Context, json_out: JsonFlag = False) -> None:
         params = entry["parameters"]
         wire = entry["wire_model"]
         model = entry["model"] if entry["model"] == wire else f"{entry['model']} -> {wire}"
+        dropped = ", ".join(d.split(":", 1)[0] for d in entry["dropped"])
         rows.append(
             [
                 phase,
@@ -55,14 +56,26 @@ def show(ctx: typer.Context, json_out: JsonFlag = False) -> None:
                 params.get("reasoning", ""),
                 params.get("temperature", ""),
                 params.get("max_tokens", ""),
+                dropped,
                 ", ".join(entry["flags"]),
             ]
         )
     table(
         None,
-        ["phase", "tier", "provider", "model", "reasoning", "temp", "max tokens", "flags"],
+        [
+            "phase",
+            "tier",
+            "provider",
+            "model",
+            "reasoning",
+            "temp",
+            "max tokens",
+            "dropped by gates",
+            "flags",
+        ],
         rows,
     )
+    say("Parameters are those a plain-text call sends, after the capability gates.")
 
 
 def _since(value: str | None) -> datetime | None:

@@ -35,7 +35,7 @@ def post_json(
         response = client.post(url, json=body, headers=headers)
     except httpx.TimeoutException:
         raise ProviderError(
-            f"{endpoint.name} did not answer within the timeout",
+            f"{endpoint.name} did not answer within {client.timeout.read or 0:g} s",
             category="network_error",
             retryable=True,
             fix="check the server, or raise RESEARCHOS_PROVIDER_TIMEOUT",
