@@ -162,3 +162,19 @@ def test_cli_refuses_a_bad_name_and_a_missing_terminal(
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     no_tty = cli("secrets", "set", "OPENAI_API_KEY")
     assert no_tty.code == 1 and "--stdin" in no_tty.err
+
+
+def test_a_key_stored_after_a_failed_call_is_used_without_a_restart(
+    make_app: MakeApp, upstream: FakeUpstream, openai_env: dict[str, str]
+) -> None:
+    assert upstream.key
+    env = {k: v for k, v in openai_env.items() if k != "OPENAI_API_KEY"}
+    app = make_app(
+        {**env, "RESEARCHOS_RUN_MODE": "production", "RESEARCHOS_MODEL_BALANCED": "gpt-5"}
+    )
+    with pytest.raises(ConfigError, match="no API key for openai"):
+        app.router.call("drafting", ModelRequest.of("x"))
+
+    app.secrets.set("OPENAI_API_KEY", upstream.key)
+
+    assert app.router.call("drafting", ModelRequest.of("x")).routing["outcome"] == "ok"

@@ -37,8 +37,9 @@ class KeyRing:
         return self.source(name) != "missing"
 
     def get(self, name: str) -> str | None:
+        """The key, decrypted at most once; a missing key is looked up again next time."""
         with self._lock:
-            if name not in self._cache:
+            if self._cache.get(name) is None:
                 value = None
                 if self._secrets is not None and self._secrets.has(name):
                     value = self._secrets.get(name)
