@@ -11,10 +11,13 @@ from functools import cached_property
 from pathlib import Path
 
 from researchos.artifacts.service import AraService
+from researchos.credentials import SecretStore
 from researchos.history.changes import recover
 from researchos.history.locks import named_lock
 from researchos.logs import configure_logging
 from researchos.package.service import PackageService
+from researchos.providers.router import ProviderRouter
+from researchos.providers.wiring import build_router
 from researchos.settings import Settings, load_settings
 from researchos.store.database import Database, sqlite_url
 from researchos.workspace import Workspace, default_home, init_workspace, open_workspace
@@ -53,17 +56,28 @@ class App:
 
     @property
     def run_mode(self) -> str:
-        """The effective run mode (mock / smoke / production)."""
-        if self.settings.smoke_mode:
-            return "smoke"
-        if self.settings.run_mode != "auto":
-            return self.settings.run_mode
-        keys = (self.settings.openai_api_key, self.settings.anthropic_api_key)
-        return "production" if any(keys) else "mock"
+        """The effective run mode (mock / smoke / production) from the routing policy."""
+        return self.router.mode
 
     @cached_property
     def packages(self) -> PackageService:
         return PackageService(self.workspace, self.database, self.actor)
+
+    @cached_property
+    def secrets(self) -> SecretStore:
+        return SecretStore(
+            self.workspace.secrets_dir,
+            self.database,
+            master_key=self.settings.master_key,
+            actor=self.actor,
+            locks_dir=self.workspace.locks_dir,
+        )
+
+    @cached_property
+    def router(self) -> ProviderRouter:
+        return build_router(
+            self.settings, self.workspace, self.database, self.secrets, actor=self.actor
+        )
 
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""
@@ -75,6 +89,8 @@ class App:
         )
 
     def close(self) -> None:
+        if "router" in self.__dict__:
+            self.router.close()
         if "database" in self.__dict__:
             self.database.dispose()
         self._closed = True

@@ -121,6 +121,15 @@ class Settings(BaseSettings):
     provider_max_retries: int = Field(
         default=3, description="Retries on 429, 5xx and connection errors (with backoff)."
     )
+    provider_retry_backoff: float = Field(
+        default=0.5,
+        description="Base delay in seconds of the exponential backoff between retries "
+        "(doubles per retry, with jitter, at most 8 s).",
+    )
+    provider_retry_after_cap: float = Field(
+        default=30.0,
+        description="Longest wait in seconds a provider's Retry-After header may impose.",
+    )
     master_key: SecretStr | None = _secret(
         "MASTER_KEY",
         "APP_MASTER_KEY",
