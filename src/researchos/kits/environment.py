@@ -46,6 +46,11 @@ class EnvironmentLock:
 
 def imported_modules(files: Mapping[str, str]) -> set[str]:
     """Top-level modules the Python files import, minus the stdlib and the files themselves."""
+    return {name for name in top_level_imports(files) if name not in sys.stdlib_module_names}
+
+
+def top_level_imports(files: Mapping[str, str]) -> set[str]:
+    """Top-level modules the Python files import (stdlib included), minus the files themselves."""
     local = {path.rsplit("/", 1)[-1].removesuffix(".py") for path in files if path.endswith(".py")}
     found: set[str] = set()
     for path, text in files.items():
@@ -60,7 +65,7 @@ def imported_modules(files: Mapping[str, str]) -> set[str]:
                 found.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 found.add(node.module.split(".")[0])
-    return {name for name in found if name not in sys.stdlib_module_names and name not in local}
+    return found - local
 
 
 def distributions_for(modules: Iterable[str]) -> set[str]:

@@ -44,10 +44,12 @@ def focus_order(preferred: list[str], everything: list[str], rng: random.Random)
 
 
 def relevance(brief: str, idea: IdeaSeed) -> int:
-    """How many content words the idea shares with the brief."""
-    brief_words = set(tokens(brief)) - _STOPWORDS
-    idea_words = set(tokens(f"{idea.title} {idea.hypothesis}")) - _STOPWORDS
-    return len(brief_words & idea_words)
+    """How many content words the idea (title, hypothesis, tags, parameters) shares with the
+    brief."""
+    values = [str(v) for v in idea.parameters.values()]
+    values += [str(v) for condition in idea.conditions for v in condition.params.values()]
+    text = " ".join([idea.title, idea.hypothesis, *idea.tags, *values])
+    return len((set(tokens(brief)) - _STOPWORDS) & (set(tokens(text)) - _STOPWORDS))
 
 
 def order_for_brief(ideas: list[IdeaSeed], brief: str, rng: random.Random) -> list[IdeaSeed]:

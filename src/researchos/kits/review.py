@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from researchos.kits.environment import distributions_for, imported_modules
+from researchos.kits.environment import distributions_for, imported_modules, top_level_imports
 from researchos.kits.models import KitSpec, ReviewNote, ReviewPatch
 
 MAIN = "main.py"
@@ -86,7 +86,7 @@ def _check_python(path: str, text: str) -> list[ReviewNote]:
     except SyntaxError as exc:
         return [ReviewNote(severity="P0", file=path, message=f"syntax error line {exc.lineno}")]
     notes = []
-    modules = imported_modules({path: text})
+    modules = top_level_imports({path: text})
     for module in sorted(modules & NETWORK_MODULES):
         notes.append(
             ReviewNote(

@@ -32,26 +32,34 @@ def load_dataset(name: str) -> tuple[Any, Any]:
 
 
 def make_model(params: dict[str, Any], seed: int) -> Any:
-    from sklearn.ensemble import RandomForestClassifier
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.naive_bayes import GaussianNB
-    from sklearn.neighbors import KNeighborsClassifier
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-    from sklearn.tree import DecisionTreeClassifier
-
+    """The classifier for ``params``; imports only its own module (sklearn imports are slow)."""
     kind = params["model"]
     if kind == "logreg":
+        from sklearn.linear_model import LogisticRegression
+
         model: Any = LogisticRegression(C=params["C"], max_iter=params["max_iter"])
     elif kind == "random_forest":
+        from sklearn.ensemble import RandomForestClassifier
+
         model = RandomForestClassifier(n_estimators=params["trees"], random_state=seed, n_jobs=1)
     elif kind == "knn":
+        from sklearn.neighbors import KNeighborsClassifier
+
         model = KNeighborsClassifier(n_neighbors=params["k"])
     elif kind == "decision_tree":
+        from sklearn.tree import DecisionTreeClassifier
+
         model = DecisionTreeClassifier(random_state=seed)
     else:
+        from sklearn.naive_bayes import GaussianNB
+
         model = GaussianNB()
-    return make_pipeline(StandardScaler(), model) if params["scale"] else model
+    if not params["scale"]:
+        return model
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), model)
 
 
 def flip_labels(y: Any, fraction: float, rng: Any) -> Any:
