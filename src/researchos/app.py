@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from researchos.artifacts.service import AraService
 from researchos.history.changes import recover
@@ -17,6 +18,9 @@ from researchos.logs import configure_logging
 from researchos.settings import Settings, load_settings
 from researchos.store.database import Database, sqlite_url
 from researchos.workspace import Workspace, default_home, init_workspace, open_workspace
+
+if TYPE_CHECKING:
+    from researchos.kits.registry import KitRegistry
 
 # content that a crash may leave uncommitted; var/ and packages/ are not content
 RECOVERABLE = ("ara/", "research-landscape/", "proposals/", "agents/", "system/")
@@ -49,6 +53,15 @@ class App:
     @cached_property
     def aras(self) -> AraService:
         return AraService(self.workspace, self.database, self.actor)
+
+    @cached_property
+    def kits(self) -> KitRegistry:
+        """Experiment kits: the built-ins and every ``researchos.kits`` plugin installed."""
+        from researchos.kits.registry import default_registry  # plugins load on first use
+
+        registry = default_registry()
+        registry.discover()
+        return registry
 
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""
