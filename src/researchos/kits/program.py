@@ -35,8 +35,8 @@ CONTRACT = "contract.py"
 UNRUNNABLE = ("not_falsifiable", "infeasible")
 
 
-def program_source(filename: str) -> str:
-    return resources.files(PROGRAMS).joinpath(filename).read_text(encoding="utf-8")
+def program_source(filename: str, package: str = PROGRAMS) -> str:
+    return resources.files(package).joinpath(filename).read_text(encoding="utf-8")
 
 
 def requirement_ranges(names: tuple[str, ...]) -> str:
@@ -51,9 +51,10 @@ def requirement_ranges(names: tuple[str, ...]) -> str:
 
 
 class ProgramKit(Kit):
-    """A kit backed by one program file in researchos.kits.programs."""
+    """A kit backed by one program file (in researchos.kits.programs, or a plugin's package)."""
 
     program: ClassVar[str]
+    program_package: ClassVar[str] = PROGRAMS
     schema: ClassVar[dict[str, dict[str, Any]]]
     metrics: ClassVar[tuple[str, ...]]
     requirements: ClassVar[tuple[str, ...]] = ()
@@ -139,7 +140,7 @@ class ProgramKit(Kit):
         if spec.kit != self.name:
             raise InputError(f"spec {spec.id} belongs to kit {spec.kit!r}", field="kit")
         return {
-            "main.py": program_source(self.program),
+            "main.py": program_source(self.program, self.program_package),
             CONTRACT: program_source(CONTRACT),
             EXPERIMENT_FILE: self.experiment_document(spec),
             "requirements.txt": requirement_ranges(self.requirements),
