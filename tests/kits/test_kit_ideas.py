@@ -97,3 +97,9 @@ def test_every_kit_describes_itself() -> None:
         described = kit.describe()
         assert described["name"] == kit.name and described["keywords"]
         assert len(kit.description) > 40
+
+
+@pytest.mark.parametrize("name", KITS)
+def test_an_empty_brief_gets_no_ideas(name: str) -> None:
+    with pytest.raises(InputError, match="the research brief is empty"):
+        get_kit(name).ideas("  ", random.Random(0))

@@ -105,3 +105,8 @@ def test_runs_are_every_condition_times_every_seed() -> None:
     spec = a_spec()
     assert len(spec.runs()) == len(spec.conditions) * len(spec.seeds) == 4 * 5
     assert spec.runs()[:2] == [("plain", 0), ("plain", 1)]
+
+
+def test_a_restricted_spec_is_still_validated() -> None:
+    with pytest.raises(InputError, match="conditions"):
+        a_spec().restrict(conditions=("plain",))

@@ -222,8 +222,9 @@ class KitSpec(KitModel):
                 f"a restricted spec must keep the baseline {self.analysis.baseline!r}",
                 field="conditions",
             )
-        chosen = tuple(self.condition(name) for name in keep)
-        return self.model_copy(update={"conditions": chosen, "seeds": seeds or self.seeds})
+        chosen = [self.condition(name).to_dict() for name in keep]
+        data = {**self.to_dict(), "conditions": chosen, "seeds": list(seeds or self.seeds)}
+        return KitSpec.from_dict(data, source=f"spec {self.id} restricted")
 
 
 class ReviewNote(KitModel):

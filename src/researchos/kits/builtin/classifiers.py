@@ -12,6 +12,7 @@ import random
 from typing import Any
 
 from researchos.kits.ideas import conditions, excerpt, focus_order, mentions, order_for_brief
+from researchos.kits.matching import check_brief
 from researchos.kits.models import IdeaFlag, IdeaSeed
 from researchos.kits.program import ProgramKit
 from researchos.kits.registry import kit
@@ -84,6 +85,7 @@ class ClassifierComparison(ProgramKit):
     requirements = ("numpy", "scipy", "scikit-learn")
 
     def ideas(self, brief: str, rng: random.Random) -> list[IdeaSeed]:
+        brief = check_brief(brief)
         datasets = focus_order(mentions(brief, DATASETS), list(DATASETS), rng)
         note = f"Brief: “{excerpt(brief)}”."
         seeds: list[IdeaSeed] = []

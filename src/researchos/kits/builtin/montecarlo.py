@@ -12,6 +12,7 @@ import random
 from typing import Any
 
 from researchos.kits.ideas import conditions, excerpt, focus_order, mentions, order_for_brief
+from researchos.kits.matching import check_brief
 from researchos.kits.models import IdeaFlag, IdeaSeed
 from researchos.kits.program import ProgramKit
 from researchos.kits.registry import kit
@@ -83,6 +84,7 @@ class MonteCarlo(ProgramKit):
     requirements = ("numpy", "scipy")
 
     def ideas(self, brief: str, rng: random.Random) -> list[IdeaSeed]:
+        brief = check_brief(brief)
         problems = focus_order(mentions(brief, PROBLEMS), list(PROBLEMS), rng)
         note = f"Brief: “{excerpt(brief)}”."
         seeds = [self._shootout(problem, note) for problem in problems]

@@ -12,6 +12,7 @@ import random
 from typing import Any
 
 from researchos.kits.ideas import conditions, excerpt, mentions, order_for_brief
+from researchos.kits.matching import check_brief
 from researchos.kits.models import IdeaFlag, IdeaSeed
 from researchos.kits.program import ProgramKit
 from researchos.kits.registry import kit
@@ -82,6 +83,7 @@ class AlgorithmScaling(ProgramKit):
     tolerance_relative = 1e-12
 
     def ideas(self, brief: str, rng: random.Random) -> list[IdeaSeed]:
+        brief = check_brief(brief)
         note = f"Brief: “{excerpt(brief)}”."
         seeds = [
             self._pivot_on_sorted(note),
