@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from researchos.artifacts.service import AraService
 from researchos.credentials import SecretStore
@@ -21,6 +22,9 @@ from researchos.providers.wiring import build_router
 from researchos.settings import Settings, load_settings
 from researchos.store.database import Database, sqlite_url
 from researchos.workspace import Workspace, default_home, init_workspace, open_workspace
+
+if TYPE_CHECKING:
+    from researchos.kits.registry import KitRegistry
 
 # content that a crash may leave uncommitted; var/ and packages/ are not content
 RECOVERABLE = ("ara/", "research-landscape/", "proposals/", "agents/", "system/")
@@ -78,6 +82,15 @@ class App:
         return build_router(
             self.settings, self.workspace, self.database, self.secrets, actor=self.actor
         )
+
+    @cached_property
+    def kits(self) -> KitRegistry:
+        """Experiment kits: the built-ins and every ``researchos.kits`` plugin installed."""
+        from researchos.kits.registry import default_registry  # plugins load on first use
+
+        registry = default_registry()
+        registry.discover()
+        return registry
 
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""

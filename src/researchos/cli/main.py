@@ -17,6 +17,7 @@ from researchos.cli import (
     demo,
     docs,
     drafts,
+    kits,
     package,
     policy,
     projects,
@@ -76,6 +77,7 @@ app.add_typer(providers.smoke_app, name="smoke")
 app.add_typer(policy.app, name="policy")
 app.command("usage")(policy.usage)
 app.add_typer(secrets.app, name="secrets")
+app.add_typer(kits.app, name="kits")
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70
