@@ -14,6 +14,10 @@ from researchos.artifacts.service import AraService
 from researchos.history.changes import recover
 from researchos.history.locks import named_lock
 from researchos.logs import configure_logging
+from researchos.runs.executors import Executor, LocalExecutor
+from researchos.runs.service import RunService
+from researchos.sandbox import Sandbox, SandboxConfig
+from researchos.sandbox.environments import EnvironmentCache
 from researchos.settings import Settings, load_settings
 from researchos.store.database import Database, sqlite_url
 from researchos.workspace import Workspace, default_home, init_workspace, open_workspace
@@ -50,6 +54,36 @@ class App:
     def aras(self) -> AraService:
         return AraService(self.workspace, self.database, self.actor)
 
+    @cached_property
+    def sandbox(self) -> Sandbox:
+        return Sandbox(SandboxConfig.from_settings(self.settings))
+
+    @cached_property
+    def environments(self) -> EnvironmentCache:
+        return EnvironmentCache(
+            root=self.workspace.var_dir / "envs", locks_dir=self.workspace.locks_dir
+        )
+
+    @cached_property
+    def runs(self) -> RunService:
+        return RunService(
+            workspace=self.workspace,
+            database=self.database,
+            sandbox=self.sandbox,
+            environments=self.environments,
+            aras=lambda: self.aras,
+            actor=self.actor,
+        )
+
+    @cached_property
+    def executor(self) -> Executor:
+        """The configured executor (local pool or Dask); shut down by ``close``."""
+        if self.settings.executor == "dask":
+            from researchos.runs.dask import DaskExecutor
+
+            return DaskExecutor(self.runs, address=self.settings.dask_address)
+        return LocalExecutor(self.runs, workers=self.settings.executor_workers)
+
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""
         return recover(
@@ -60,6 +94,8 @@ class App:
         )
 
     def close(self) -> None:
+        if "executor" in self.__dict__:
+            self.executor.shutdown(wait=True)
         if "database" in self.__dict__:
             self.database.dispose()
         self._closed = True

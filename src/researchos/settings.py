@@ -158,8 +158,7 @@ class Settings(BaseSettings):
     )
     sandbox_docker_image: str = Field(
         default="python:3.11-slim",
-        description="Image the docker runner uses; it needs the packages your experiments "
-        "import.",
+        description="Image the docker runner uses; it needs the packages your experiments import.",
     )
     interactive_binaries: list[str] = Field(
         default_factory=lambda: list(DEFAULT_INTERACTIVE_BINARIES),

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from researchos import __version__
-from researchos.cli import ara, demo, docs, workspace
+from researchos.cli import ara, demo, docs, runs, sandbox, workspace
 from researchos.cli.context import state
 from researchos.cli.output import err_console
 from researchos.errors import ResearchOSError
@@ -50,6 +50,8 @@ workspace.register(app)
 app.command("demo")(demo.demo)
 app.add_typer(ara.app, name="ara")
 app.add_typer(docs.app, name="docs")
+app.add_typer(runs.app, name="runs")
+app.add_typer(sandbox.app, name="sandbox")
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70

@@ -21,7 +21,7 @@ from pathlib import Path
 from researchos.errors import SandboxError
 from researchos.sandbox.base import Availability, CancelCheck, Runner, register_runner
 from researchos.sandbox.execution import Launch, watch
-from researchos.sandbox.identity import is_root, sandbox_uid
+from researchos.sandbox.identity import hand_over, is_root, sandbox_uid
 from researchos.sandbox.limits import Limits
 from researchos.sandbox.result import ExecResult
 from researchos.sandbox.verdict import to_result
@@ -141,7 +141,7 @@ class BwrapRunner(Runner):
         (self.workdir / cwd).mkdir(parents=True, exist_ok=True)
         with sandbox_uid() as uid:
             if uid is not None:
-                os.chown(self.workdir, uid, uid)
+                hand_over(self.workdir, uid)
             launch = Launch(
                 argv=[*self.bwrap_argv(cwd=cwd, limits=limits, uid=uid), *argv],
                 env=self.sandbox_env(env, limits, cwd),

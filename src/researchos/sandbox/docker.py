@@ -17,7 +17,7 @@ from pathlib import Path
 from researchos.errors import SandboxError
 from researchos.sandbox.base import Availability, CancelCheck, Runner, register_runner
 from researchos.sandbox.execution import Launch, watch
-from researchos.sandbox.identity import is_root
+from researchos.sandbox.identity import hand_over, is_root
 from researchos.sandbox.limits import Limits
 from researchos.sandbox.result import ExecResult
 from researchos.sandbox.verdict import to_result
@@ -80,7 +80,7 @@ class DockerRunner(Runner):
         (self.workdir / cwd).mkdir(parents=True, exist_ok=True)
         user = f"{NOBODY}:{NOBODY}" if is_root() else f"{os.getuid()}:{os.getgid()}"
         if is_root():
-            os.chown(self.workdir, NOBODY, NOBODY)
+            hand_over(self.workdir, NOBODY)
         name = f"researchos-{secrets.token_hex(6)}"
         full_env = self.sandbox_env(env, limits, cwd)
         full_env.pop("PATH")  # the image's own PATH finds its python
@@ -161,6 +161,4 @@ def _probe() -> Availability:
     if answer.returncode != 0 or not answer.stdout.strip():
         last = (answer.stderr.strip().splitlines() or ["no answer"])[-1]
         return Availability("docker", False, f"Docker daemon does not answer: {last}", "container")
-    return Availability(
-        "docker", True, "works", "container", {"server": answer.stdout.strip()}
-    )
+    return Availability("docker", True, "works", "container", {"server": answer.stdout.strip()})

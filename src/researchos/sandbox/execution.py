@@ -22,13 +22,14 @@ from typing import IO, Any
 
 from researchos.errors import SandboxError
 from researchos.sandbox import processes
+from researchos.sandbox.diskwatch import DiskWatch
 from researchos.sandbox.limits import LimitName, Limits
 
 TAIL_BYTES = 64 << 10
 CHUNK = 1 << 16
 FIRST_SAMPLE_S = 0.05
 MAX_SAMPLE_S = 0.25
-DIR_SCAN_EVERY_S = 0.25
+DIR_SCAN_EVERY_S = 1.0
 
 
 @dataclass
@@ -96,13 +97,11 @@ class Launch:
     popen: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _dir_size(root: Path) -> int:
-    total = 0
-    for dirpath, _dirs, files in os.walk(root):
-        for name in files:
-            with contextlib.suppress(OSError):
-                total += os.lstat(os.path.join(dirpath, name)).st_size
-    return total
+def _pidfd(pid: int) -> int | None:
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):  # old kernel: the loop polls at its sampling pace
+        return None
 
 
 class Watch:
@@ -116,11 +115,18 @@ class Watch:
         self.next_sample = self.start + FIRST_SAMPLE_S
         self.sample_every = FIRST_SAMPLE_S
         self.next_dir_scan = self.start + DIR_SCAN_EVERY_S
-        self.base_size = _dir_size(launch.workdir) if launch.workdir else 0
+        self.disk = DiskWatch(launch.workdir) if launch.workdir else None
+        self.base_size = self.disk.total if self.disk else 0
         self.dir_bytes = 0
         self.killed = False
         self.proc = self._spawn()
         self.selector = selectors.DefaultSelector()
+        if self.disk is not None and self.disk.live:
+            self.selector.register(self.disk.fd, selectors.EVENT_READ)
+        # a pidfd turns "the process exited" into one more readable fd for the same select
+        self.pidfd = _pidfd(self.proc.pid)
+        if self.pidfd is not None:
+            self.selector.register(self.pidfd, selectors.EVENT_READ)
         self.streams: dict[int, Stream] = {}
         for pipe, log in ((self.proc.stdout, launch.logs[0]), (self.proc.stderr, launch.logs[1])):
             assert pipe is not None
@@ -171,11 +177,22 @@ class Watch:
         return max(0.0, min(self.deadline, self.next_sample) - time.monotonic())
 
     def _pump(self, timeout: float) -> None:
-        if not self.open:
+        if not self.selector.get_map():
             time.sleep(min(timeout, 0.01))
             return
         for key, _ in self.selector.select(timeout):
-            self._read(key.fd)
+            if self.disk is not None and key.fd == self.disk.fd:
+                self._disk_grew(self.disk.read())
+            elif key.fd == self.pidfd:
+                self.selector.unregister(key.fd)  # exited: wait4 below collects it
+            else:
+                self._read(key.fd)
+
+    def _disk_grew(self, total: int) -> None:
+        self.dir_bytes = max(0, total - self.base_size)
+        streamed = sum(s.total for s in self.streams.values())
+        if streamed + self.dir_bytes > self.launch.limits.output_size:
+            self._stop("output_size")
 
     def _read(self, fd: int) -> None:
         try:
@@ -195,10 +212,10 @@ class Watch:
         now = time.monotonic()
         if now >= self.deadline:
             self._stop("wall_time")
-        if self.launch.cancel is not None and not self.killed and now >= self.next_sample:
-            if self.launch.cancel():
-                self.seen.cancelled = True
-                self._kill()
+        cancel = self.launch.cancel
+        if cancel is not None and not self.killed and now >= self.next_sample and cancel():
+            self.seen.cancelled = True
+            self._kill()
         if now >= self.next_sample and not self.killed:
             self._sample(now)
 
@@ -216,15 +233,10 @@ class Watch:
             self.seen.cpu_by_pid[proc.pid] = proc.cpu
         if tasks >= limits.processes - 1:
             self.seen.hit("processes")
-        if self.launch.workdir is not None and now >= self.next_dir_scan:
-            before = self.dir_bytes
-            self.dir_bytes = max(0, _dir_size(self.launch.workdir) - self.base_size)
-            # a run filling the disk fast is looked at more often
-            fast = self.dir_bytes - before > limits.output_size // 20
-            self.next_dir_scan = now + (FIRST_SAMPLE_S if fast else DIR_SCAN_EVERY_S)
-            streamed = sum(s.total for s in self.streams.values())
-            if streamed + self.dir_bytes > limits.output_size:
-                self._stop("output_size")
+        if self.disk is not None and now >= self.next_dir_scan:
+            # a full scan backs inotify up (files in a directory created a moment ago)
+            self._disk_grew(self.disk.rescan())
+            self.next_dir_scan = now + DIR_SCAN_EVERY_S
         self.sample_every = min(MAX_SAMPLE_S, self.sample_every * 2)
         self.next_sample = min(now + self.sample_every, self.next_dir_scan)
 
@@ -250,15 +262,18 @@ class Watch:
     def _after_exit(self) -> None:
         """The main process is gone: nothing it started may outlive it."""
         self._drain(0.1)
-        if not self.killed and not self.launch.contained:
-            leftovers = self.open or (
-                self.launch.sandbox_uid is not None
-                and processes.uid_has_processes(self.launch.sandbox_uid)
-            )
+        uid = self.launch.sandbox_uid
+        if not self.launch.contained:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            if leftovers:
-                processes.kill_tree(self.proc.pid, self.launch.sandbox_uid)
+            if self.open:
+                processes.kill_tree(self.proc.pid, uid)
+        # a PID namespace dies with its init, but its last members may still be exiting
+        if uid is not None and processes.uid_has_processes(uid):
+            processes.kill_uid(uid)
+            until = time.monotonic() + 2.0
+            while processes.uid_has_processes(uid) and time.monotonic() < until:
+                time.sleep(0.01)
         self._drain(2.0)
 
     def _drain(self, seconds: float) -> None:
@@ -272,6 +287,10 @@ class Watch:
             with contextlib.suppress(ChildProcessError):
                 os.wait4(self.proc.pid, 0)
         self.selector.close()
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+        if self.disk is not None:
+            self.disk.close()
         for stream in self.streams.values():
             stream.log.close()
         for pipe in (self.proc.stdout, self.proc.stderr):

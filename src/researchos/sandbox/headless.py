@@ -53,7 +53,7 @@ _DURATION = re.compile(r"^\d+(\.\d+)?[smhd]?$")
 
 
 def program_name(word: str) -> str:
-    """``/usr/local/bin/claude`` -> ``claude``; ``@anthropic-ai/claude-code@1.2`` -> ``claude-code``."""
+    """``/usr/bin/claude`` -> ``claude``; ``@anthropic-ai/claude-code@1.2`` -> ``claude-code``."""
     name = os.path.basename(word.rstrip("/"))
     if "@" in name[1:]:
         name = name[0] + name[1:].split("@", 1)[0]
@@ -97,9 +97,9 @@ def programs(argv: Sequence[str], *, depth: int = 0) -> list[str]:
 
 def _shell_programs(args: Sequence[str], depth: int) -> list[str]:
     for index, arg in enumerate(args):
-        if arg.startswith("-") and "c" in arg.lstrip("-") and not arg.startswith("--"):
-            if index + 1 < len(args):
-                return _script_programs(args[index + 1], depth + 1)
+        is_c = arg.startswith("-") and "c" in arg.lstrip("-") and not arg.startswith("--")
+        if is_c and index + 1 < len(args):
+            return _script_programs(args[index + 1], depth + 1)
     return []
 
 

@@ -75,3 +75,11 @@ def reachable_by_others(path: Path) -> bool:
         if stat.S_ISDIR(mode) and not mode & stat.S_IXOTH:
             return False
     return True
+
+
+def hand_over(root: Path, uid: int) -> None:
+    """Give the work dir tree to ``uid`` (links themselves, never their targets)."""
+    os.chown(root, uid, uid)
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            os.lchown(os.path.join(dirpath, name), uid, uid)

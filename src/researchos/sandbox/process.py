@@ -18,7 +18,7 @@ from researchos.errors import PermissionDenied, SandboxError
 from researchos.sandbox.base import Availability, CancelCheck, Runner, register_runner
 from researchos.sandbox.bwrap import _tool, drop_argv, limit_argv
 from researchos.sandbox.execution import Launch, watch
-from researchos.sandbox.identity import is_root, reachable_by_others, sandbox_uid
+from researchos.sandbox.identity import hand_over, is_root, reachable_by_others, sandbox_uid
 from researchos.sandbox.limits import Limits
 from researchos.sandbox.result import ExecResult
 from researchos.sandbox.verdict import to_result
@@ -111,8 +111,8 @@ class ProcessRunner(Runner):
                 fix="put the workspace under a directory others may traverse (chmod o+x on "
                 "its parents), or use the bwrap runner",
             )
-        for path in (self.workdir, tmp):
-            os.chown(path, uid, uid)
+        hand_over(self.workdir, uid)
+        os.chown(tmp, uid, uid)
         notes.append(f"runs as dedicated uid {uid}")
         return [*drop_argv(str(setpriv), uid), *limit_argv(prlimit, limits)]
 

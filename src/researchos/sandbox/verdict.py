@@ -39,6 +39,12 @@ def largest_file(root: Path) -> int:
     return biggest
 
 
+def _file_stopped_at_limit(err: bytes, workdir: Path | None, limits: Limits) -> bool:
+    if _FILE_SIZE.search(err):
+        return True
+    return workdir is not None and largest_file(workdir) >= limits.file_size
+
+
 def limits_hit(outcome: Outcome, limits: Limits, workdir: Path | None) -> list[LimitName]:
     hits: list[LimitName] = list(outcome.seen.hits)
 
@@ -52,9 +58,7 @@ def limits_hit(outcome: Outcome, limits: Limits, workdir: Path | None) -> list[L
         sig == signal.SIGKILL and outcome.cpu_time >= limits.effective_cpu_time - 0.5
     ):
         add("cpu_time")
-    if sig == signal.SIGXFSZ or (failed and _FILE_SIZE.search(err)):
-        add("file_size")
-    elif failed and workdir is not None and largest_file(workdir) >= limits.file_size:
+    if sig == signal.SIGXFSZ or (failed and _file_stopped_at_limit(err, workdir, limits)):
         add("file_size")
     if failed and (_MEMORY.search(err) or outcome.seen.peak_vsize >= 0.9 * limits.memory):
         add("memory")

@@ -70,3 +70,8 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64), index=True)
     target: Mapped[str] = mapped_column(String(256))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+# tables of other areas live in their own store modules; importing them here registers them
+# on Base.metadata for Alembic (they import Base from this module, hence the late import)
+from researchos.store import runs as _runs  # noqa: E402, F401
