@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from researchos.errors import Conflict, NotFound, PermissionDenied, SandboxError
+from researchos.errors import Conflict, InputError, NotFound, PermissionDenied, SandboxError
 from researchos.files import write_atomic
 from researchos.runs.evidence import attach_log
 from researchos.runs.models import OutputFile, RunRecord, RunSpec
@@ -248,7 +248,13 @@ class RunService:
             found = run_store.get_run(session, run_id=run_id)
             if found is None:
                 matches = run_store.find_run_ids(session, prefix=run_id)
-                if len(matches) == 1:
+                if len(matches) > 1:
+                    raise InputError(
+                        f"run id prefix {run_id!r} matches several runs",
+                        field="run_id",
+                        fix="give more characters of the id",
+                    )
+                if matches:
                     found = run_store.get_run(session, run_id=matches[0])
         if found is None:
             raise NotFound(f"no run {run_id!r}", fix="see `researchos runs ls`")
