@@ -5,8 +5,9 @@ Python runtime read-only at its host paths, the work dir (the only writable host
 ``/sandbox/work``, a private /tmp and /dev/shm of bounded size, a new PID namespace (nothing
 survives the main process), and no network (a new network namespace with only loopback).
 As root, the command drops to a dedicated uid with no capabilities and no_new_privs; as a
-normal user, bwrap maps the caller's uid into a user namespace. Resource limits are set by
-``prlimit`` as the last step before the command, inside those namespaces.
+normal user, bwrap maps the caller's uid into a user namespace. Resource limits are applied
+to the sandbox's first process while bwrap waits for us (``handshake``); the command inherits
+them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from researchos.errors import SandboxError
 from researchos.sandbox.base import Availability, CancelCheck, Runner, register_runner
 from researchos.sandbox.execution import Launch, watch
+from researchos.sandbox.handshake import Handshake
 from researchos.sandbox.identity import hand_over, is_root, sandbox_uid
 from researchos.sandbox.limits import Limits
 from researchos.sandbox.result import ExecResult
@@ -104,11 +106,13 @@ class BwrapRunner(Runner):
     def probe(cls) -> Availability:
         return _probe()
 
-    def bwrap_argv(self, *, cwd: str, limits: Limits, uid: int | None) -> list[str]:
-        bwrap, setpriv, prlimit = _tool("bwrap"), _tool("setpriv"), _tool("prlimit")
-        if bwrap is None or prlimit is None or (uid is not None and setpriv is None):
+    def bwrap_argv(
+        self, *, cwd: str, limits: Limits, uid: int | None, handshake: list[str]
+    ) -> list[str]:
+        bwrap, setpriv = _tool("bwrap"), _tool("setpriv")
+        if bwrap is None or (uid is not None and setpriv is None):
             raise SandboxError(
-                "bwrap, prlimit or setpriv is missing",
+                "bwrap or setpriv is missing",
                 fix="apt-get install bubblewrap util-linux (see `researchos sandbox check`)",
             )
         tmp_size = str(min(limits.output_size, limits.memory))
@@ -122,10 +126,8 @@ class BwrapRunner(Runner):
         argv += ["--perms", "0755", "--dir", SANDBOX_ROOT]
         argv += ["--bind", str(self.workdir), SANDBOX_WORK]
         argv += _runtime_mounts((*self.runtime.mounts, *self.extra_mounts))
-        argv += ["--chdir", chdir, "--"]
-        if uid is not None:
-            argv += drop_argv(str(setpriv), uid)
-        return argv + limit_argv(prlimit, limits)
+        argv += [*handshake, "--chdir", chdir, "--"]
+        return argv + (drop_argv(str(setpriv), uid) if uid is not None else [])
 
     def _exec(
         self,
@@ -142,8 +144,10 @@ class BwrapRunner(Runner):
         with sandbox_uid() as uid:
             if uid is not None:
                 hand_over(self.workdir, uid)
+            handshake = Handshake(limits)
+            sandbox = self.bwrap_argv(cwd=cwd, limits=limits, uid=uid, handshake=handshake.argv())
             launch = Launch(
-                argv=[*self.bwrap_argv(cwd=cwd, limits=limits, uid=uid), *argv],
+                argv=[*sandbox, *argv],
                 env=self.sandbox_env(env, limits, cwd),
                 cwd=self.workdir,
                 limits=limits,
@@ -154,8 +158,14 @@ class BwrapRunner(Runner):
                 signal_offset=SIGNAL_OFFSET,
                 contained=True,
                 cancel=cancel,
+                popen={"pass_fds": handshake.child_fds},
+                after_spawn=handshake.complete,
             )
-            outcome = watch(launch)
+            try:
+                outcome = watch(launch)
+            except BaseException:
+                handshake.abandon()
+                raise
         return to_result(
             outcome,
             runner=self.kind,
@@ -170,7 +180,7 @@ class BwrapRunner(Runner):
 @lru_cache(maxsize=1)
 def _probe() -> Availability:
     details = {"user": "root (drops to a dedicated uid per run)" if is_root() else "non-root"}
-    for name in ("bwrap", "prlimit", *(("setpriv",) if is_root() else ())):
+    for name in ("bwrap", *(("setpriv",) if is_root() else ())):
         if _tool(name) is None:
             package = "bubblewrap" if name == "bwrap" else "util-linux"
             return Availability(

@@ -95,6 +95,7 @@ class Launch:
     cancel: Callable[[], bool] | None = None
     on_kill: Callable[[], None] | None = None
     popen: Mapping[str, Any] = field(default_factory=dict)
+    after_spawn: Callable[[int], None] | None = None  # gets the pid; runs before the loop
 
 
 def _pidfd(pid: int) -> int | None:
@@ -120,6 +121,13 @@ class Watch:
         self.dir_bytes = 0
         self.killed = False
         self.proc = self._spawn()
+        if launch.after_spawn is not None:
+            try:
+                launch.after_spawn(self.proc.pid)
+            except BaseException:
+                processes.kill_tree(self.proc.pid, launch.sandbox_uid)
+                self.proc.wait()
+                raise
         self.selector = selectors.DefaultSelector()
         if self.disk is not None and self.disk.live:
             self.selector.register(self.disk.fd, selectors.EVENT_READ)
