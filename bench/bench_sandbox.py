@@ -27,9 +27,11 @@ from researchos.app import build_app
 from researchos.runs.executors import Executor, LocalExecutor
 from researchos.runs.models import RunSpec
 from researchos.sandbox import RUNNERS, Limits, RunnerOptions
+from researchos.sandbox.identity import reachable_by_others
 from researchos.settings import load_settings
 
 PYTHON = sys.executable
+SYSTEM_PYTHON = "/usr/bin/python3"
 LIMITS = Limits(wall_time=60, memory=2 << 30)
 
 
@@ -37,12 +39,19 @@ def _median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def overhead(samples: int) -> None:
-    scratch = Path(tempfile.mkdtemp(prefix="researchos-bench-"))
-    scratch.chmod(0o711)  # the process runner's dropped uid must reach its work dir
-    cases: dict[str, Callable[[], object]] = {
-        "bare subprocess": lambda: subprocess.run([PYTHON, "-c", "pass"], check=True),
-    }
+def _python_for(kind: str) -> str:
+    """The interpreter a runner can start: as root the process runner's dropped uid cannot
+    reach a Python under /root, so it gets the system one (and is compared with it)."""
+    if kind == "process" and os.geteuid() == 0 and not reachable_by_others(Path(PYTHON)):
+        return SYSTEM_PYTHON
+    return PYTHON
+
+
+def _cases(scratch: Path) -> tuple[dict[str, tuple[str, Callable[[], int]]], dict[str, str]]:
+    cases: dict[str, tuple[str, Callable[[], int]]] = {}
+    for python in {PYTHON, _python_for("process")}:
+        label = "bare subprocess" + ("" if python == PYTHON else " (system python)")
+        cases[label] = (python, lambda p=python: subprocess.run([p, "-c", "pass"]).returncode)
     skipped = {}
     for kind in ("bwrap", "docker", "process"):
         found = RUNNERS[kind].probe()
@@ -54,23 +63,42 @@ def overhead(samples: int) -> None:
             logs_dir=scratch / kind / "logs",
             options=RunnerOptions(allow_unisolated=True),
         )
-        cases[f"{kind} runner"] = lambda r=runner: r.exec([PYTHON, "-c", "pass"], limits=LIMITS)
+        python = _python_for(kind)
+
+        def run(r=runner, p=python) -> int:
+            return r.exec([p, "-c", "pass"], limits=LIMITS).returncode
+
+        cases[f"{kind} runner"] = (python, run)
+    return cases, skipped
+
+
+def overhead(samples: int) -> None:
+    scratch = Path(tempfile.mkdtemp(prefix="researchos-bench-"))
+    scratch.chmod(0o711)  # the process runner's dropped uid must reach its work dir
+    cases, skipped = _cases(scratch)
     timings: dict[str, list[float]] = {name: [] for name in cases}
-    for _ in range(3):  # warm caches (page cache, probes, imports)
-        for run in cases.values():
-            run()
+    for name, (_python, run) in cases.items():  # warm caches; and every case must work
+        if any(run() != 0 for _ in range(3)):
+            raise SystemExit(f"{name}: `python -c pass` failed")
     for _ in range(samples):
-        for name, run in cases.items():
+        for name, (_python, run) in cases.items():
             start = time.perf_counter()
             run()
             timings[name].append(time.perf_counter() - start)
-    base = _median_ms(timings["bare subprocess"])
-    print(f"\n== per-run overhead: `python -c pass`, median of {samples} (interleaved) ==")
+    base = {
+        python: _median_ms(timings[name])
+        for name, (python, _run) in cases.items()
+        if name.startswith("bare")
+    }
+    print(f"\n== per-run overhead: `python -c pass`, median (min) of {samples}, interleaved ==")
     for name, values in timings.items():
+        python = cases[name][0]
         value = _median_ms(values)
-        print(f"{name:18s} {value:7.2f} ms   {value / base:5.2f}x")
+        print(
+            f"{name:32s} {value:7.2f} ms ({min(values) * 1000:6.2f})   {value / base[python]:5.2f}x"
+        )
     for kind, reason in skipped.items():
-        print(f"{kind + ' runner':18s} unavailable: {reason}")
+        print(f"{kind + ' runner':32s} unavailable: {reason}")
     print("goal: bwrap runner <= 1.50x")
     shutil.rmtree(scratch, ignore_errors=True)
 

@@ -13,7 +13,6 @@ them.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import tempfile
 from functools import lru_cache
@@ -26,45 +25,13 @@ from researchos.sandbox.handshake import Handshake
 from researchos.sandbox.identity import hand_over, is_root, sandbox_uid
 from researchos.sandbox.limits import Limits
 from researchos.sandbox.result import ExecResult
+from researchos.sandbox.tools import drop_argv, tool
 from researchos.sandbox.verdict import to_result
 
 SANDBOX_ROOT = "/sandbox"
 SANDBOX_WORK = f"{SANDBOX_ROOT}/work"
 ROOT_LINKS = ("/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")
 SIGNAL_OFFSET = 128
-
-
-def limit_argv(prlimit: str, limits: Limits) -> list[str]:
-    """``prlimit`` options for one run (CPU gets a 1 s grace between SIGXCPU and SIGKILL)."""
-    cpu = limits.effective_cpu_time
-    return [
-        prlimit,
-        f"--as={limits.memory}",
-        f"--cpu={cpu}:{cpu + 1}",
-        f"--fsize={limits.file_size}",
-        f"--nproc={limits.processes}",
-        "--core=0",
-        "--",
-    ]
-
-
-def drop_argv(setpriv: str, uid: int) -> list[str]:
-    """``setpriv`` options that make root a capability-less, unprivileged ``uid``."""
-    return [
-        setpriv,
-        f"--reuid={uid}",
-        f"--regid={uid}",
-        "--clear-groups",
-        "--inh-caps=-all",
-        "--bounding-set=-all",
-        "--no-new-privs",
-        "--",
-    ]
-
-
-def _tool(name: str) -> str | None:
-    found = shutil.which(name, path="/usr/bin:/bin:/usr/sbin:/sbin")
-    return str(Path(found).resolve()) if found else None
 
 
 def _system_mounts() -> list[str]:
@@ -109,7 +76,7 @@ class BwrapRunner(Runner):
     def bwrap_argv(
         self, *, cwd: str, limits: Limits, uid: int | None, handshake: list[str]
     ) -> list[str]:
-        bwrap, setpriv = _tool("bwrap"), _tool("setpriv")
+        bwrap, setpriv = tool("bwrap"), tool("setpriv")
         if bwrap is None or (uid is not None and setpriv is None):
             raise SandboxError(
                 "bwrap or setpriv is missing",
@@ -118,7 +85,8 @@ class BwrapRunner(Runner):
         tmp_size = str(min(limits.output_size, limits.memory))
         chdir = SANDBOX_WORK if cwd in ("", ".") else f"{SANDBOX_WORK}/{cwd}"
         argv = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
-        argv += ["--unshare-cgroup-try", "--die-with-parent", "--new-session"]
+        # no cgroup namespace: /sys is not mounted, so there is no cgroup tree to hide
+        argv += ["--die-with-parent", "--new-session"]
         argv += [] if uid is not None else ["--unshare-user"]
         argv += ["--hostname", "sandbox", *_system_mounts(), "--proc", "/proc", "--dev", "/dev"]
         argv += ["--perms", "1777", "--size", tmp_size, "--tmpfs", "/tmp"]
@@ -181,7 +149,7 @@ class BwrapRunner(Runner):
 def _probe() -> Availability:
     details = {"user": "root (drops to a dedicated uid per run)" if is_root() else "non-root"}
     for name in ("bwrap", *(("setpriv",) if is_root() else ())):
-        if _tool(name) is None:
+        if tool(name) is None:
             package = "bubblewrap" if name == "bwrap" else "util-linux"
             return Availability(
                 BwrapRunner.kind,
@@ -207,7 +175,7 @@ def _probe() -> Availability:
             details,
         )
     version = subprocess.run(
-        [str(_tool("bwrap")), "--version"], capture_output=True, text=True, check=False
+        [str(tool("bwrap")), "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
     return Availability(
         BwrapRunner.kind, True, "works", BwrapRunner.isolation, {**details, "version": version}

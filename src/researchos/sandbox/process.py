@@ -16,11 +16,11 @@ from typing import ClassVar
 
 from researchos.errors import PermissionDenied, SandboxError
 from researchos.sandbox.base import Availability, CancelCheck, Runner, register_runner
-from researchos.sandbox.bwrap import _tool, drop_argv, limit_argv
 from researchos.sandbox.execution import Launch, watch
 from researchos.sandbox.identity import hand_over, is_root, reachable_by_others, sandbox_uid
 from researchos.sandbox.limits import Limits
 from researchos.sandbox.result import ExecResult
+from researchos.sandbox.tools import drop_argv, limit_argv, tool
 from researchos.sandbox.verdict import to_result
 
 UNISOLATED_FIX = "set RESEARCHOS_ALLOW_UNISOLATED=1 to accept it, or install bubblewrap"
@@ -38,7 +38,7 @@ class ProcessRunner(Runner):
     @classmethod
     def probe(cls) -> Availability:
         needed = ("prlimit", "setpriv") if is_root() else ("prlimit",)
-        missing = [name for name in needed if _tool(name) is None]
+        missing = [name for name in needed if tool(name) is None]
         if missing:
             return Availability(
                 cls.kind,
@@ -100,7 +100,7 @@ class ProcessRunner(Runner):
         )
 
     def _wrapper(self, limits: Limits, uid: int | None, tmp: Path, notes: list[str]) -> list[str]:
-        prlimit, setpriv = _tool("prlimit"), _tool("setpriv")
+        prlimit, setpriv = tool("prlimit"), tool("setpriv")
         if prlimit is None or (uid is not None and setpriv is None):
             raise SandboxError("prlimit or setpriv is missing", fix="install util-linux")
         if uid is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Float, Integer, String, Text, select
+from sqlalchemy import BigInteger, DateTime, Float, Integer, String, Text, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from researchos.store.tables import Base
@@ -56,7 +56,7 @@ class RunRow(Base):
     finished: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     duration: Mapped[float | None] = mapped_column(Float, nullable=True)
     peak_memory: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    record: Mapped[dict[str, Any]] = mapped_column()
 
 
 def _columns(record: dict[str, Any]) -> dict[str, Any]:
@@ -68,17 +68,15 @@ def _columns(record: dict[str, Any]) -> dict[str, Any]:
 
 def save_run(session: Session, *, record: dict[str, Any]) -> None:
     """Insert or replace the row of ``record['id']`` (``record`` is JSON-safe)."""
-    row = session.get(RunRow, record["id"])
     values = _columns(record)
     for key in ("created", "started", "finished"):
         if isinstance(values[key], str):
             values[key] = datetime.fromisoformat(values[key])
-    if row is None:
-        session.add(RunRow(id=record["id"], record=record, **values))
-        return
-    for key, value in values.items():
-        setattr(row, key, value)
-    row.record = record
+    values["record"] = record
+    # one UPDATE in the common case (a known run changes state); INSERT the first time
+    changed = session.execute(update(RunRow).where(RunRow.id == record["id"]).values(**values))
+    if changed.rowcount == 0:  # type: ignore[attr-defined]
+        session.execute(insert(RunRow).values(id=record["id"], **values))
 
 
 def get_run(session: Session, *, run_id: str) -> dict[str, Any] | None:
