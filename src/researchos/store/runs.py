@@ -7,9 +7,21 @@ The columns are what listings filter and sort on; ``record`` holds the whole run
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, DateTime, Float, Integer, String, Text, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Float,
+    Insert,
+    Integer,
+    String,
+    Table,
+    Text,
+    Update,
+    bindparam,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from researchos.store.tables import Base
@@ -66,17 +78,30 @@ def _columns(record: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _statements() -> tuple[Update, Insert]:
+    """Built once: a run is saved three times, and building ORM statements costs more than
+    running them."""
+    table = cast(Table, RunRow.__table__)
+    values: dict[str, Any] = {name: bindparam(name) for name in (*_COLUMNS, "record")}
+    update_row = table.update().where(table.c.id == bindparam("run_id")).values(values)
+    insert_row = table.insert().values({"id": bindparam("run_id"), **values})
+    return update_row, insert_row
+
+
+_UPDATE, _INSERT = _statements()
+
+
 def save_run(session: Session, *, record: dict[str, Any]) -> None:
     """Insert or replace the row of ``record['id']`` (``record`` is JSON-safe)."""
     values = _columns(record)
     for key in ("created", "started", "finished"):
         if isinstance(values[key], str):
             values[key] = datetime.fromisoformat(values[key])
-    values["record"] = record
+    values.update(record=record, run_id=record["id"])
     # one UPDATE in the common case (a known run changes state); INSERT the first time
-    changed = session.execute(update(RunRow).where(RunRow.id == record["id"]).values(**values))
+    changed = session.execute(_UPDATE, values)
     if changed.rowcount == 0:  # type: ignore[attr-defined]
-        session.execute(insert(RunRow).values(id=record["id"], **values))
+        session.execute(_INSERT, values)
 
 
 def get_run(session: Session, *, run_id: str) -> dict[str, Any] | None:
