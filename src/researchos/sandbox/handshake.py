@@ -57,19 +57,26 @@ class Handshake:
 
     def complete(self, _pid: int) -> None:
         """After spawning bwrap: limit its sandbox process, then let it run the command."""
-        os.close(self.info_write)
-        os.close(self.block_read)
+        self._close("info_write", "block_read")  # bwrap holds its own copies
         try:
             child = self._child_pid()
             if child is not None:
                 for which, values in rlimits(self.limits):
                     resource.prlimit(child, which, values)
             os.write(self.block_write, b"go")
-        except ProcessLookupError:
+        except (ProcessLookupError, BrokenPipeError):
             pass  # bwrap failed during set-up; its exit status and stderr say why
         finally:
-            os.close(self.block_write)
-            os.close(self.info_read)
+            self._close("block_write", "info_read")
+
+    def _close(self, *names: str) -> None:
+        # each end is closed exactly once: a second close could hit a descriptor another
+        # thread has opened under the same number since
+        for name in names:
+            fd = getattr(self, name)
+            if fd >= 0:
+                setattr(self, name, -1)
+                os.close(fd)
 
     def _child_pid(self) -> int | None:
         data = b""
@@ -87,9 +94,5 @@ class Handshake:
         return int(json.loads(data[: data.index(b"}") + 1])["child-pid"])
 
     def abandon(self) -> None:
-        """Close every end (when spawning failed)."""
-        for fd in (self.info_read, self.info_write, self.block_read, self.block_write):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        """Close whatever ends are still open (when spawning or the run failed)."""
+        self._close("info_read", "info_write", "block_read", "block_write")
