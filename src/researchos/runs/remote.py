@@ -99,9 +99,10 @@ def _dask_cancel_check(name: str | None) -> Callable[[], bool] | None:
         return None
     from distributed import Event
 
-    event, last = Event(name), [0.0]
+    # a scheduler round trip per question: ask at most once a second, first after a second
+    event, last = Event(name), [time.monotonic()]
 
-    def check() -> bool:  # a scheduler round trip: ask at most once a second
+    def check() -> bool:
         now = time.monotonic()
         if now - last[0] < CANCEL_POLL_S:
             return False
