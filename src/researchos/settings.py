@@ -149,6 +149,26 @@ class Settings(BaseSettings):
     sandbox_timeout: float = Field(
         default=3600.0, description="Default wall-time limit per run in seconds."
     )
+    sandbox_cpu_time: float | None = Field(
+        default=None,
+        description="Default CPU-time limit per run in seconds. Default: wall time x CPUs.",
+    )
+    sandbox_processes: int = Field(
+        default=256,
+        description="Default limit on processes and threads per run (enforced for root too).",
+    )
+    sandbox_file_size: str = Field(
+        default="1g", description="Default limit on the size of any one file a run writes."
+    )
+    sandbox_output_size: str = Field(
+        default="2g",
+        description="Default limit on a run's total output: stdout + stderr + files in its "
+        "work directory.",
+    )
+    sandbox_docker_image: str = Field(
+        default="python:3.11-slim",
+        description="Image the docker runner uses; it needs the packages your experiments import.",
+    )
     interactive_binaries: list[str] = Field(
         default_factory=lambda: list(DEFAULT_INTERACTIVE_BINARIES),
         description="Interactive coding-agent binaries the job runner refuses to spawn "

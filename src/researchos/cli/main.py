@@ -22,6 +22,8 @@ from researchos.cli import (
     policy,
     projects,
     providers,
+    runs,
+    sandbox,
     secrets,
     serve,
     workspace,
@@ -78,6 +80,8 @@ app.add_typer(policy.app, name="policy")
 app.command("usage")(policy.usage)
 app.add_typer(secrets.app, name="secrets")
 app.add_typer(kits.app, name="kits")
+app.add_typer(runs.app, name="runs")
+app.add_typer(sandbox.app, name="sandbox")
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70
