@@ -25,6 +25,8 @@ from researchos.workspace import Workspace, default_home, init_workspace, open_w
 
 if TYPE_CHECKING:
     from researchos.kits.registry import KitRegistry
+    from researchos.landscape.service import LandscapeService
+    from researchos.learning.service import LearningService
 
 # content that a crash may leave uncommitted; var/ and packages/ are not content
 RECOVERABLE = ("ara/", "research-landscape/", "proposals/", "agents/", "system/")
@@ -91,6 +93,26 @@ class App:
         registry = default_registry()
         registry.discover()
         return registry
+
+    @cached_property
+    def landscape(self) -> LandscapeService:
+        """The research landscape; the router is built only when a check needs a model."""
+        from researchos.landscape.service import LandscapeService
+
+        return LandscapeService(
+            self.workspace,
+            self.aras,
+            router=lambda: self.router,
+            database=self.database,
+            actor=self.actor,
+        )
+
+    @cached_property
+    def learning(self) -> LearningService:
+        """Agent roles (persona, constraints, skills) and the ranking of dead ends."""
+        from researchos.learning.service import LearningService
+
+        return LearningService(self.workspace, self.aras, database=self.database, actor=self.actor)
 
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""
