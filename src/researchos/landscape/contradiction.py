@@ -6,8 +6,9 @@ the same value. They then contradict when any of these holds for the headline nu
 
 - ``direction``: both effects have a direction and they differ (positive / negative / null);
 - ``ci_disjoint``: both have confidence intervals and the intervals do not overlap;
-- ``value_differs``: at least one lacks an interval and the values differ by more than the
-  tolerance (``max(abs_tol, rel_tol * max(|a|, |b|))``).
+- ``value_differs``: one has an interval and the other's value lies outside it, or neither
+  has one and the values differ by more than the tolerance
+  (``max(abs_tol, rel_tol * max(|a|, |b|))``, which also widens the interval).
 
 A candidate then goes to the model (phase ``contradiction_check``) with both claims and
 their numbers in ``request.context``; only a contradiction the model confirms makes the
@@ -83,7 +84,15 @@ def number_conflicts(a: EntryNumber, b: EntryNumber, tolerance: Tolerance) -> li
             )
         return reasons
     allowed = max(tolerance.abs, tolerance.rel * max(abs(a.value), abs(b.value)))
-    if abs(a.value - b.value) > allowed:
+    with_ci, bare = (a, b) if a_ci else (b, a) if b_ci else (None, None)
+    if with_ci is not None and bare is not None:
+        assert with_ci.ci_low is not None and with_ci.ci_high is not None
+        inside = with_ci.ci_low - allowed <= bare.value <= with_ci.ci_high + allowed
+        if not inside:
+            reasons.append(
+                f"value_differs: {bare.value:g} outside [{with_ci.ci_low:g}, {with_ci.ci_high:g}]"
+            )
+    elif abs(a.value - b.value) > allowed:
         reasons.append(f"value_differs: {a.value:g} vs {b.value:g} (tolerance {allowed:g})")
     return reasons
 
