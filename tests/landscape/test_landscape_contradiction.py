@@ -197,3 +197,27 @@ def test_a_known_result_merged_after_the_proposal_blocks_the_merge(ready):
     # proposing again runs the check and makes it contested
     ready.landscape.reject("P0002", reason="stale checks")
     assert ready.landscape.propose(ara="knn", claim="C0002", actor=AGENT).contested
+
+
+def test_a_failed_reviewer_leaves_the_review_queued(known):
+    add_claim(
+        known, "replication", "Scaling hurts kNN accuracy on wine", value=-0.05, ci=(-0.09, -0.01)
+    )
+
+    def broken(request, rng):
+        return {"not": "a verdict"}
+
+    original = responders.find_responder("seal_l2_second")
+    responders.unregister("seal_l2_second")
+    responders.mock_responder("seal_l2_second")(broken)
+    try:
+        proposal = known.landscape.propose(ara="replication", claim="C0001", actor=AGENT)
+    finally:
+        responders.unregister("seal_l2_second")
+        if original is not None:
+            responders.mock_responder("seal_l2_second")(original)
+    review = proposal.review
+    assert proposal.contested and review.status == "queued" and review.disagree is None
+    first, second = review.calls
+    assert first.verdict is not None and second.verdict is None
+    assert "seal_l2_second" in second.error

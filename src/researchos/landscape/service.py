@@ -28,11 +28,15 @@ from researchos.landscape.gates import normalise_actor, require_person
 from researchos.landscape.index import render_index
 from researchos.landscape.merging import entry_from_proposal
 from researchos.landscape.models import (
+    ContradictionCheck,
     Decision,
+    Draft,
     EntryKind,
+    EntrySource,
     LandscapeEntry,
     Proposal,
     Retraction,
+    ReviewRequest,
 )
 from researchos.landscape.records import (
     LandscapePaths,
@@ -123,49 +127,65 @@ class LandscapeService:
         requested = kind or checks.default_kind(model)
         checks.check_claim(model, requested, f"ara/{ara}/claims/{claim}.yaml")
         draft = draft_from_claim(ara, model)
-        if problem := checks.retracted_match(self.paths, source, draft):
-            raise problem.error()
-        target = checks.active_match(self.paths, source, draft)
-        if problem := checks.target_problem(target, requested, source):
-            raise problem.error()
-        known = checks.known_results(self.paths, target.id if target else None)
-        found = candidates(draft, known, self.tolerance)
-        contradictions = [confirm(self._router(), draft, c, self.tolerance) for c in found]
-        contested = any(c.confirmed for c in contradictions)
-        review = None
-        if contested:
-            by_id = {e.id: e for e in known}
-            review = dual_review(
-                self._router(), draft, [c for c in contradictions if c.confirmed], by_id
-            )
+        target = self._admissible(source, draft, requested)
+        # model calls run before the lock: they may be slow, and merge re-checks everything
+        contradictions, review = self._contradictions(draft, target)
         with self._change("landscape.propose", "proposal", actor) as cs:
-            proposal_id = next_proposal_id(self.paths)
-            same = [
-                p.id
-                for p in self.proposals()
-                if (p.source.ara, p.source.claim) == (ara, claim)
-                or p.draft.fingerprint == draft.fingerprint
-                or (target is not None and p.entry == target.id)
-            ]
+            self._admissible(source, draft, requested)  # the landscape may have moved meanwhile
             proposal = Proposal(
-                id=proposal_id,
-                kind="hypothesis" if contested else requested,
+                id=next_proposal_id(self.paths),
+                kind="hypothesis" if review else requested,
                 requested_kind=requested,
-                contested=contested,
+                contested=review is not None,
                 source=source,
                 draft=draft,
                 entry=target.id if target else None,
                 entry_sha256=file_sha(self.paths.entry(target)) if target else None,
                 proposed_by=actor,
                 rationale=rationale,
-                duplicates=same,
+                duplicates=self._duplicates(source, draft, target),
                 contradictions=contradictions,
                 review=review,
             )
-            cs.write_bytes(self.paths.pending(proposal_id), ordered_yaml(proposal))
-            what = "contested hypothesis" if contested else proposal.kind
-            _describe(cs, proposal_id, f"propose {ara}/{claim} as {what}", Proposal=proposal_id)
+            cs.write_bytes(self.paths.pending(proposal.id), ordered_yaml(proposal))
+            what = "contested hypothesis" if review else proposal.kind
+            _describe(cs, proposal.id, f"propose {ara}/{claim} as {what}", Proposal=proposal.id)
         return proposal
+
+    def _admissible(
+        self, source: EntrySource, draft: Draft, kind: EntryKind
+    ) -> LandscapeEntry | None:
+        """The entry a proposal would update (None: a new one), or the Conflict refusing it."""
+        if problem := checks.retracted_match(self.paths, source, draft):
+            raise problem.error()
+        target = checks.active_match(self.paths, source, draft)
+        if problem := checks.target_problem(target, kind, source):
+            raise problem.error()
+        return target
+
+    def _contradictions(
+        self, draft: Draft, target: LandscapeEntry | None
+    ) -> tuple[list[ContradictionCheck], ReviewRequest | None]:
+        """Rule candidates, each checked by the model; dual review when one is confirmed."""
+        known = checks.known_results(self.paths, target.id if target else None)
+        found = candidates(draft, known, self.tolerance)
+        results = [confirm(self._router(), draft, c, self.tolerance) for c in found]
+        confirmed = [c for c in results if c.confirmed]
+        if not confirmed:
+            return results, None
+        return results, dual_review(self._router(), draft, confirmed, {e.id: e for e in known})
+
+    def _duplicates(
+        self, source: EntrySource, draft: Draft, target: LandscapeEntry | None
+    ) -> list[str]:
+        """Pending proposals for the same claim, statement or entry."""
+        return [
+            p.id
+            for p in self.proposals()
+            if (p.source.ara, p.source.claim) == (source.ara, source.claim)
+            or p.draft.fingerprint == draft.fingerprint
+            or (target is not None and p.entry == target.id)
+        ]
 
     # --- deciding (people only) ----------------------------------------------------------------
 
