@@ -1,6 +1,7 @@
 """The checks a proposal must pass, at proposal time and again at merge time.
 
-Each check reads the current files, so ``review`` shows a person exactly what ``merge``
+Each check works on one snapshot of the landscape (every entry, read once per change under
+the git lock), so ``review`` shows a person exactly what ``merge``
 would refuse: a retracted claim, a changed source claim, an entry that moved on, a new
 known result the claim may contradict.
 """
@@ -15,13 +16,7 @@ from researchos.errors import Conflict, InputError, NotFound
 from researchos.files import sha256_file
 from researchos.landscape.contradiction import Tolerance, candidates
 from researchos.landscape.models import Draft, EntryKind, EntrySource, LandscapeEntry, Proposal
-from researchos.landscape.records import (
-    LandscapePaths,
-    active_entries,
-    file_sha,
-    find_entry,
-    retracted_entries,
-)
+from researchos.landscape.records import LandscapePaths, file_sha
 
 PROMOTABLE = frozenset({"supported", "verified"})
 UNPROPOSABLE = frozenset({"retracted", "withdrawn"})
@@ -73,9 +68,11 @@ def _same_claim(a: EntrySource, b: EntrySource) -> bool:
     return (a.ara, a.claim) == (b.ara, b.claim)
 
 
-def retracted_match(paths: LandscapePaths, source: EntrySource, draft: Draft) -> Problem | None:
+def retracted_match(
+    landscape: list[LandscapeEntry], source: EntrySource, draft: Draft
+) -> Problem | None:
     """A retracted entry for the same claim or the same statement+conditions."""
-    for entry in retracted_entries(paths):
+    for entry in (e for e in landscape if e.status == "retracted"):
         if _same_claim(entry.source, source) or entry.fingerprint == draft.fingerprint:
             reason = entry.retraction.reason if entry.retraction else "retracted"
             return Problem(
@@ -86,8 +83,10 @@ def retracted_match(paths: LandscapePaths, source: EntrySource, draft: Draft) ->
     return None
 
 
-def active_match(paths: LandscapePaths, source: EntrySource, draft: Draft) -> LandscapeEntry | None:
-    for entry in active_entries(paths):
+def active_match(
+    landscape: list[LandscapeEntry], source: EntrySource, draft: Draft
+) -> LandscapeEntry | None:
+    for entry in (e for e in landscape if e.status != "retracted"):
         if _same_claim(entry.source, source) or entry.fingerprint == draft.fingerprint:
             return entry
     return None
@@ -112,19 +111,27 @@ def target_problem(
     return None
 
 
-def known_results(paths: LandscapePaths, exclude: str | None) -> list[LandscapeEntry]:
-    return [e for e in active_entries(paths) if e.kind == "known_result" and e.id != exclude]
+def known_results(landscape: list[LandscapeEntry], exclude: str | None) -> list[LandscapeEntry]:
+    return [
+        e
+        for e in landscape
+        if e.status != "retracted" and e.kind == "known_result" and e.id != exclude
+    ]
 
 
 def merge_problems(
-    paths: LandscapePaths, aras: AraService, proposal: Proposal, tolerance: Tolerance
+    paths: LandscapePaths,
+    landscape: list[LandscapeEntry],
+    aras: AraService,
+    proposal: Proposal,
+    tolerance: Tolerance,
 ) -> list[Problem]:
     """Everything that stops ``proposal`` from being merged now (empty: mergeable)."""
     problems = [p for p in (_source_problem(aras, proposal),) if p]
-    if found := retracted_match(paths, proposal.source, proposal.draft):
+    if found := retracted_match(landscape, proposal.source, proposal.draft):
         problems.append(found)
-    problems += _target_problems(paths, proposal)
-    problems += _new_contradictions(paths, proposal, tolerance)
+    problems += _target_problems(paths, landscape, proposal)
+    problems += _new_contradictions(landscape, proposal, tolerance)
     return problems
 
 
@@ -148,9 +155,11 @@ def _source_problem(aras: AraService, proposal: Proposal) -> Problem | None:
     return None
 
 
-def _target_problems(paths: LandscapePaths, proposal: Proposal) -> list[Problem]:
+def _target_problems(
+    paths: LandscapePaths, landscape: list[LandscapeEntry], proposal: Proposal
+) -> list[Problem]:
     if proposal.entry is None:
-        entry = active_match(paths, proposal.source, proposal.draft)
+        entry = active_match(landscape, proposal.source, proposal.draft)
         if entry is None:
             return []
         return [
@@ -161,10 +170,8 @@ def _target_problems(paths: LandscapePaths, proposal: Proposal) -> list[Problem]
                 f"reject {proposal.id}, or propose the claim again as an update of {entry.id}",
             )
         ]
-    try:
-        _, path = find_entry(paths, proposal.entry)
-    except NotFound:
-        path = None
+    current = next((e for e in landscape if e.id == proposal.entry), None)
+    path = paths.entry(current) if current is not None else None
     if path is None or file_sha(path) != proposal.entry_sha256:
         return [
             Problem(
@@ -176,10 +183,10 @@ def _target_problems(paths: LandscapePaths, proposal: Proposal) -> list[Problem]
 
 
 def _new_contradictions(
-    paths: LandscapePaths, proposal: Proposal, tolerance: Tolerance
+    landscape: list[LandscapeEntry], proposal: Proposal, tolerance: Tolerance
 ) -> list[Problem]:
     checked = {c.entry for c in proposal.contradictions}
-    known = known_results(paths, proposal.entry)
+    known = known_results(landscape, proposal.entry)
     fresh = [c.entry.id for c in candidates(proposal.draft, known, tolerance)]
     unchecked = [entry_id for entry_id in fresh if entry_id not in checked]
     if not unchecked:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from researchos.artifacts.reader import load_model
+from researchos.artifacts.reader import model_from_data
 from researchos.errors import Conflict, NotFound
-from researchos.files import dump_yaml, sha256_file
+from researchos.files import dump_yaml, load_yaml, sha256_file
 from researchos.landscape.models import EntryKind, LandscapeEntry, Proposal
 from researchos.workspace.layout import Workspace
 
@@ -21,11 +21,33 @@ RETRACTED = "retracted"
 _LEADING = ("format_version", "id", "kind", "status")
 
 
+M = TypeVar("M", LandscapeEntry, Proposal)
+
+
 @dataclass(frozen=True)
 class LandscapePaths:
-    """The landscape's directories inside a workspace."""
+    """The landscape's directories inside a workspace, and a cache of the files read.
+
+    Every landscape write replaces a file by rename, so (inode, mtime, size) changes whenever
+    the content does; an unchanged file is not parsed again (it is still validated, so
+    callers get fresh models). Checks read the whole landscape several times per change.
+    """
 
     workspace: Workspace
+    _cache: dict[Path, tuple[tuple[int, int, int], Any]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def load(self, model: type[M], path: Path) -> M:
+        """The file as ``model``; the YAML parse is cached, validation runs every time."""
+        stat = path.stat()
+        signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        cached = self._cache.get(path)
+        display = self.display(path)
+        if cached is None or cached[0] != signature:
+            cached = (signature, load_yaml(path, display=display))
+            self._cache[path] = cached
+        return model_from_data(model, cached[1], display=display)
 
     @property
     def root(self) -> Path:
@@ -50,7 +72,11 @@ class LandscapePaths:
         return self.workspace.proposals_dir / "decided" / f"{proposal_id}.yaml"
 
     def display(self, path: Path) -> str:
-        return self.workspace.relative(path)
+        """``research-landscape/...`` for messages (paths here are built from the root)."""
+        try:
+            return path.relative_to(self.workspace.root).as_posix()
+        except ValueError:
+            return self.workspace.relative(path)
 
 
 def ordered_yaml(model: BaseModel) -> str:
@@ -69,7 +95,7 @@ def entries(paths: LandscapePaths, sections: Iterable[str] | None = None) -> lis
     found = []
     for name in names:
         for path in _files(paths.section(name)):
-            found.append(load_model(LandscapeEntry, path, display=paths.display(path)))
+            found.append(paths.load(LandscapeEntry, path))
     return found
 
 
@@ -85,31 +111,27 @@ def find_entry(paths: LandscapePaths, entry_id: str) -> tuple[LandscapeEntry, Pa
     for name in [*SECTIONS.values(), RETRACTED]:
         path = paths.section(name) / f"{entry_id}.yaml"
         if path.is_file():
-            return load_model(LandscapeEntry, path, display=paths.display(path)), path
+            return paths.load(LandscapeEntry, path), path
     raise NotFound(f"no landscape entry {entry_id!r}", fix="see `researchos landscape show`")
 
 
 def pending_proposals(paths: LandscapePaths) -> list[Proposal]:
-    return [
-        load_model(Proposal, path, display=paths.display(path))
-        for path in _files(paths.workspace.proposals_dir)
-    ]
+    return [paths.load(Proposal, path) for path in _files(paths.workspace.proposals_dir)]
 
 
 def decided_proposals(paths: LandscapePaths) -> list[Proposal]:
     return [
-        load_model(Proposal, path, display=paths.display(path))
-        for path in _files(paths.workspace.proposals_dir / "decided")
+        paths.load(Proposal, path) for path in _files(paths.workspace.proposals_dir / "decided")
     ]
 
 
 def load_pending(paths: LandscapePaths, proposal_id: str) -> Proposal:
     path = paths.pending(proposal_id)
     if path.is_file():
-        return load_model(Proposal, path, display=paths.display(path))
+        return paths.load(Proposal, path)
     decided = paths.decided(proposal_id)
     if decided.is_file():
-        done = load_model(Proposal, decided, display=paths.display(decided))
+        done = paths.load(Proposal, decided)
         by = done.decision.by if done.decision else "someone"
         raise Conflict(f"proposal {proposal_id} was already {done.status} by {by}")
     raise NotFound(f"no proposal {proposal_id!r}", fix="see `researchos landscape review`")

@@ -98,9 +98,11 @@ class LandscapeService:
 
     def review(self) -> list[dict[str, Any]]:
         """Pending proposals with what a merge would refuse right now."""
-        out = []
+        out, landscape = [], self.entries()
         for proposal in self.proposals():
-            problems = checks.merge_problems(self.paths, self.aras, proposal, self.tolerance)
+            problems = checks.merge_problems(
+                self.paths, landscape, self.aras, proposal, self.tolerance
+            )
             out.append(
                 {
                     **proposal.model_dump(mode="json", exclude_none=True),
@@ -127,11 +129,13 @@ class LandscapeService:
         requested = kind or checks.default_kind(model)
         checks.check_claim(model, requested, f"ara/{ara}/claims/{claim}.yaml")
         draft = draft_from_claim(ara, model)
-        target = self._admissible(source, draft, requested)
+        landscape = self.entries()
+        target = self._admissible(landscape, source, draft, requested)
         # model calls run before the lock: they may be slow, and merge re-checks everything
-        contradictions, review = self._contradictions(draft, target)
+        contradictions, review = self._contradictions(landscape, draft, target)
         with self._change("landscape.propose", "proposal", actor) as cs:
-            self._admissible(source, draft, requested)  # the landscape may have moved meanwhile
+            # the landscape may have moved meanwhile
+            self._admissible(self.entries(), source, draft, requested)
             proposal = Proposal(
                 id=next_proposal_id(self.paths),
                 kind="hypothesis" if review else requested,
@@ -153,21 +157,21 @@ class LandscapeService:
         return proposal
 
     def _admissible(
-        self, source: EntrySource, draft: Draft, kind: EntryKind
+        self, landscape: list[LandscapeEntry], source: EntrySource, draft: Draft, kind: EntryKind
     ) -> LandscapeEntry | None:
         """The entry a proposal would update (None: a new one), or the Conflict refusing it."""
-        if problem := checks.retracted_match(self.paths, source, draft):
+        if problem := checks.retracted_match(landscape, source, draft):
             raise problem.error()
-        target = checks.active_match(self.paths, source, draft)
+        target = checks.active_match(landscape, source, draft)
         if problem := checks.target_problem(target, kind, source):
             raise problem.error()
         return target
 
     def _contradictions(
-        self, draft: Draft, target: LandscapeEntry | None
+        self, landscape: list[LandscapeEntry], draft: Draft, target: LandscapeEntry | None
     ) -> tuple[list[ContradictionCheck], ReviewRequest | None]:
         """Rule candidates, each checked by the model; dual review when one is confirmed."""
-        known = checks.known_results(self.paths, target.id if target else None)
+        known = checks.known_results(landscape, target.id if target else None)
         found = candidates(draft, known, self.tolerance)
         results = [confirm(self._router(), draft, c, self.tolerance) for c in found]
         confirmed = [c for c in results if c.confirmed]
@@ -195,19 +199,22 @@ class LandscapeService:
         actor = require_person(actor or self.actor, "merging a landscape proposal")
         with self._change("landscape.merge", proposal_id, actor) as cs:
             proposal = load_pending(self.paths, proposal_id)
-            problems = checks.merge_problems(self.paths, self.aras, proposal, self.tolerance)
+            landscape = self.entries()
+            problems = checks.merge_problems(
+                self.paths, landscape, self.aras, proposal, self.tolerance
+            )
             if problems:
                 raise problems[0].error()
-            previous = find_entry(self.paths, proposal.entry) if proposal.entry else None
+            previous = next((e for e in landscape if e.id == proposal.entry), None)
             entry = entry_from_proposal(
                 proposal,
-                previous[0] if previous else None,
+                previous,
                 entry_id=next_entry_id(self.paths),
                 actor=actor,
                 now=utcnow(),
             )
-            if previous and previous[1] != self.paths.entry(entry):
-                cs.delete(previous[1])
+            if previous and self.paths.entry(previous) != self.paths.entry(entry):
+                cs.delete(self.paths.entry(previous))
             cs.write_bytes(self.paths.entry(entry), ordered_yaml(entry))
             for known_id in proposal.confirmed:
                 self._link_contested(cs, known_id, entry.id)
