@@ -13,7 +13,11 @@ CONDITIONS = {"metric": "accuracy", "dataset": "wine", "treatment": "scaled", "b
 
 
 def make_ara(app: App, slug: str = "knn", tags: tuple[str, ...] = ()) -> dict[str, str]:
-    """An ARA with one evidence file; returns the evidence reference claims can cite."""
+    """An ARA with one evidence file; returns the evidence reference claims can cite.
+
+    Builds the router first, so its routing-policy commit precedes the commits tests count.
+    """
+    _ = app.router
     app.aras.create(title=f"Study {slug}", slug=slug, tags=list(tags))
     source = app.workspace.root.parent / f"{slug}-metrics.jsonl"
     source.write_text('{"condition": "scaled", "seed": 0, "metric": "accuracy", "value": 0.9}\n')

@@ -9,10 +9,10 @@ from landscape_data import add_claim, make_ara
 from researchos.history.commits import read_log
 
 
-def test_agent_proposes_person_merges_through_the_cli(ready, cli, monkeypatch):
-    make_ara(ready)
-    add_claim(ready, "knn", "Scaling improves kNN accuracy on wine", value=0.12, ci=(0.08, 0.16))
-    add_claim(ready, "knn", "Scaling hurts kNN accuracy on wine", value=-0.05, ci=(-0.09, -0.01))
+def test_agent_proposes_person_merges_through_the_cli(app, cli, monkeypatch):
+    make_ara(app)
+    add_claim(app, "knn", "Scaling improves kNN accuracy on wine", value=0.12, ci=(0.08, 0.16))
+    add_claim(app, "knn", "Scaling hurts kNN accuracy on wine", value=-0.05, ci=(-0.09, -0.01))
 
     monkeypatch.setenv("RESEARCHOS_ACTOR", "agent:builder")
     made = cli(
@@ -45,7 +45,7 @@ def test_agent_proposes_person_merges_through_the_cli(ready, cli, monkeypatch):
     one = json.loads(cli("landscape", "show", "E0001", "--json").out)
     assert one["retraction"] == {**one["retraction"], "reason": "withdrawn", "by": "user:alice"}
     assert cli("landscape", "show", "E0404").code == 1
-    events = [h.event for h in read_log(ready.workspace.git) if h.event.startswith("landscape")]
+    events = [h.event for h in read_log(app.workspace.git) if h.event.startswith("landscape")]
     assert events == [
         "landscape.retract",
         "landscape.reject",

@@ -11,14 +11,14 @@ from landscape_data import add_claim, clean, make_ara
 from researchos.history.commits import read_log
 
 
-def test_concurrent_merges_of_the_same_claim(ready):
-    make_ara(ready)
-    add_claim(ready, "knn", "Scaling improves kNN accuracy on wine", value=0.12, ci=(0.08, 0.16))
-    ready.landscape.propose(ara="knn", claim="C0001", actor="agent:a")
-    ready.landscape.propose(ara="knn", claim="C0001", actor="agent:b")
+def test_concurrent_merges_of_the_same_claim(app):
+    make_ara(app)
+    add_claim(app, "knn", "Scaling improves kNN accuracy on wine", value=0.12, ci=(0.08, 0.16))
+    app.landscape.propose(ara="knn", claim="C0001", actor="agent:a")
+    app.landscape.propose(ara="knn", claim="C0001", actor="agent:b")
     env = {
         **os.environ,
-        "RESEARCHOS_HOME": str(ready.workspace.root),
+        "RESEARCHOS_HOME": str(app.workspace.root),
         "RESEARCHOS_ACTOR": "user:alice",
     }
     code = "from researchos.cli.main import run; run()"
@@ -35,6 +35,6 @@ def test_concurrent_merges_of_the_same_claim(ready):
     results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
     assert sorted(code for code, _ in results) == [0, 1], results
     assert "now holds this claim" in next(err for code, err in results if code == 1)
-    assert [e.id for e in ready.landscape.entries()] == ["E0001"]
-    assert len(read_log(ready.workspace.git, event="landscape.merge")) == 1
-    assert clean(ready)
+    assert [e.id for e in app.landscape.entries()] == ["E0001"]
+    assert len(read_log(app.workspace.git, event="landscape.merge")) == 1
+    assert clean(app)

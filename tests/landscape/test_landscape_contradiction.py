@@ -83,12 +83,12 @@ def _draft(metric="accuracy", conditions=None, headline=None):
     )
 
 
-def test_candidates_need_the_same_metric(ready):
-    make_ara(ready)
-    add_claim(ready, "knn", "Scaling helps", value=0.12, ci=(0.08, 0.16))
-    ready.landscape.propose(ara="knn", claim="C0001")
-    ready.landscape.merge("P0001")
-    known = ready.landscape.entries()
+def test_candidates_need_the_same_metric(app):
+    make_ara(app)
+    add_claim(app, "knn", "Scaling helps", value=0.12, ci=(0.08, 0.16))
+    app.landscape.propose(ara="knn", claim="C0001")
+    app.landscape.merge("P0001")
+    known = app.landscape.entries()
     opposite = num(-0.1, (-0.15, -0.05), "negative")
     assert [c.entry.id for c in candidates(_draft(headline=opposite), known, TOL)] == ["E0001"]
     assert candidates(_draft(metric="f1", headline=opposite), known, TOL) == []
@@ -98,13 +98,13 @@ def test_candidates_need_the_same_metric(ready):
 
 
 @pytest.fixture
-def known(ready):
-    make_ara(ready)
-    add_claim(ready, "knn", "Scaling improves kNN accuracy on wine", value=0.12, ci=(0.08, 0.16))
-    ready.landscape.propose(ara="knn", claim="C0001", actor=AGENT)
-    ready.landscape.merge("P0001")
-    make_ara(ready, "replication")
-    return ready
+def known(app):
+    make_ara(app)
+    add_claim(app, "knn", "Scaling improves kNN accuracy on wine", value=0.12, ci=(0.08, 0.16))
+    app.landscape.propose(ara="knn", claim="C0001", actor=AGENT)
+    app.landscape.merge("P0001")
+    make_ara(app, "replication")
+    return app
 
 
 def test_a_confirmed_contradiction_becomes_a_contested_hypothesis(known):
@@ -183,20 +183,20 @@ def test_consistent_claims_are_not_flagged(known):
         assert proposal.contradictions == [] and not proposal.contested
 
 
-def test_a_known_result_merged_after_the_proposal_blocks_the_merge(ready):
-    make_ara(ready)
-    add_claim(ready, "knn", "Scaling improves kNN accuracy on wine", value=0.12, ci=(0.08, 0.16))
-    add_claim(ready, "knn", "Scaling hurts kNN accuracy on wine", value=-0.05, ci=(-0.09, -0.01))
-    ready.landscape.propose(ara="knn", claim="C0001", actor=AGENT)
-    ready.landscape.propose(ara="knn", claim="C0002", actor=AGENT)  # checked against nothing
-    ready.landscape.merge("P0001")
-    before = head(ready)
+def test_a_known_result_merged_after_the_proposal_blocks_the_merge(app):
+    make_ara(app)
+    add_claim(app, "knn", "Scaling improves kNN accuracy on wine", value=0.12, ci=(0.08, 0.16))
+    add_claim(app, "knn", "Scaling hurts kNN accuracy on wine", value=-0.05, ci=(-0.09, -0.01))
+    app.landscape.propose(ara="knn", claim="C0001", actor=AGENT)
+    app.landscape.propose(ara="knn", claim="C0002", actor=AGENT)  # checked against nothing
+    app.landscape.merge("P0001")
+    before = head(app)
     with pytest.raises(Conflict, match="E0001 may contradict P0002 and were not checked"):
-        ready.landscape.merge("P0002")
-    assert head(ready) == before
+        app.landscape.merge("P0002")
+    assert head(app) == before
     # proposing again runs the check and makes it contested
-    ready.landscape.reject("P0002", reason="stale checks")
-    assert ready.landscape.propose(ara="knn", claim="C0002", actor=AGENT).contested
+    app.landscape.reject("P0002", reason="stale checks")
+    assert app.landscape.propose(ara="knn", claim="C0002", actor=AGENT).contested
 
 
 def test_a_failed_reviewer_leaves_the_review_queued(known):

@@ -13,11 +13,11 @@ from researchos.errors import Conflict
 
 
 @pytest.fixture
-def mixed(ready):
-    make_ara(ready)
-    add_claim(ready, "knn", "Scaling improves kNN accuracy on wine", value=0.12, ci=(0.08, 0.16))
+def mixed(app):
+    make_ara(app)
+    add_claim(app, "knn", "Scaling improves kNN accuracy on wine", value=0.12, ci=(0.08, 0.16))
     add_claim(
-        ready,
+        app,
         "knn",
         "Scaling may help on iris",
         value=0.02,
@@ -25,7 +25,7 @@ def mixed(ready):
         conditions={**CONDITIONS, "dataset": "iris"},
     )
     add_claim(
-        ready,
+        app,
         "knn",
         "Scaling may help on digits",
         value=0.04,
@@ -33,9 +33,9 @@ def mixed(ready):
         conditions={**CONDITIONS, "dataset": "digits"},
     )
     for claim in ("C0001", "C0002", "C0003"):
-        proposal = ready.landscape.propose(ara="knn", claim=claim, actor="agent:builder")
-        ready.landscape.merge(proposal.id)
-    return ready
+        proposal = app.landscape.propose(ara="knn", claim=claim, actor="agent:builder")
+        app.landscape.merge(proposal.id)
+    return app
 
 
 def test_expiry_after_90_days_is_one_commit(mixed):

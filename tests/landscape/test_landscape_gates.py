@@ -13,10 +13,10 @@ AGENT = "agent:builder"
 
 
 @pytest.fixture
-def knn(ready):
-    make_ara(ready)
-    add_claim(ready, "knn", "Scaling improves kNN accuracy on wine", value=0.12, ci=(0.08, 0.16))
-    return ready
+def knn(app):
+    make_ara(app)
+    add_claim(app, "knn", "Scaling improves kNN accuracy on wine", value=0.12, ci=(0.08, 0.16))
+    return app
 
 
 def test_propose_then_a_person_merges(knn):

@@ -11,15 +11,15 @@ from researchos.workspace.setup import read_token
 
 
 @pytest.fixture
-def client(ready):
-    make_ara(ready)
-    add_claim(ready, "knn", "Scaling improves kNN accuracy on wine", value=0.12, ci=(0.08, 0.16))
-    with TestClient(create_api(ready)) as test_client:
+def client(app):
+    make_ara(app)
+    add_claim(app, "knn", "Scaling improves kNN accuracy on wine", value=0.12, ci=(0.08, 0.16))
+    with TestClient(create_api(app)) as test_client:
         yield test_client
 
 
-def test_read_propose_merge_over_http(client, ready):
-    token = {"Authorization": f"Bearer {read_token(ready.workspace)}"}
+def test_read_propose_merge_over_http(client, app):
+    token = {"Authorization": f"Bearer {read_token(app.workspace)}"}
     body = {"ara": "knn", "claim": "C0001", "actor": "agent:builder"}
     assert client.post("/api/landscape/proposals", json=body).status_code == 403  # no token
     made = client.post("/api/landscape/proposals", json=body, headers=token)
@@ -28,14 +28,14 @@ def test_read_propose_merge_over_http(client, ready):
     [pending] = client.get("/api/landscape/proposals").json()
     assert pending["id"] == "P0001" and pending["mergeable"]
 
-    before = head(ready)
+    before = head(app)
     anonymous = client.post("/api/landscape/proposals/P0001/merge", json={})
     assert anonymous.status_code == 403 and "workspace token" in anonymous.json()["message"]
     agent = client.post(
         "/api/landscape/proposals/P0001/merge", json={"actor": "agent:builder"}, headers=token
     )
     assert agent.status_code == 403 and "needs a person" in agent.json()["message"]
-    assert head(ready) == before
+    assert head(app) == before
 
     merged = client.post(
         "/api/landscape/proposals/P0001/merge", json={"actor": "user:dana"}, headers=token
@@ -49,8 +49,8 @@ def test_read_propose_merge_over_http(client, ready):
     assert again.status_code == 409
 
 
-def test_reject_over_http_needs_a_reason(client, ready):
-    token = {"Authorization": f"Bearer {read_token(ready.workspace)}"}
+def test_reject_over_http_needs_a_reason(client, app):
+    token = {"Authorization": f"Bearer {read_token(app.workspace)}"}
     client.post("/api/landscape/proposals", json={"ara": "knn", "claim": "C0001"}, headers=token)
     empty = client.post("/api/landscape/proposals/P0001/reject", json={}, headers=token)
     assert empty.status_code == 422 and empty.json()["field"] == "reason"

@@ -11,9 +11,12 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from pydantic import BaseModel
+
 from researchos.landscape.contradiction import ContradictionVerdict, Tolerance, number_conflicts
 from researchos.landscape.models import EntryNumber
 from researchos.providers.mock.responders import mock_responder
+from researchos.providers.mock.schema_sample import sample_model
 from researchos.providers.types import ModelRequest
 
 
@@ -24,7 +27,9 @@ def _headline(side: Any) -> EntryNumber | None:
 
 
 @mock_responder("contradiction_check")
-def contradiction_check(request: ModelRequest, rng: random.Random) -> ContradictionVerdict:
+def contradiction_check(request: ModelRequest, rng: random.Random) -> BaseModel:
+    if request.schema is not None and request.schema is not ContradictionVerdict:
+        return sample_model(request.schema, rng)  # another caller's schema: a generic answer
     context = request.context
     new, known = _headline(context.get("new")), _headline(context.get("known"))
     if new is None or known is None:
