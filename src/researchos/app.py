@@ -23,6 +23,8 @@ from researchos.workspace import Workspace, default_home, init_workspace, open_w
 if TYPE_CHECKING:
     from researchos.credentials import SecretStore
     from researchos.kits.registry import KitRegistry
+    from researchos.landscape.service import LandscapeService
+    from researchos.learning.service import LearningService
     from researchos.package.service import PackageService
     from researchos.providers.router import ProviderRouter
     from researchos.runs.executors import Executor
@@ -130,6 +132,19 @@ class App:
         )
 
     @cached_property
+    def landscape(self) -> LandscapeService:
+        """The research landscape; the router is built only when a check needs a model."""
+        from researchos.landscape.service import LandscapeService
+
+        return LandscapeService(
+            self.workspace,
+            self.aras,
+            router=lambda: self.router,
+            database=self.database,
+            actor=self.actor,
+        )
+
+    @cached_property
     def executor(self) -> Executor:
         """The configured executor (local pool or Dask); shut down by ``close``."""
         if self.settings.executor == "dask":
@@ -139,6 +154,13 @@ class App:
         from researchos.runs.executors import LocalExecutor
 
         return LocalExecutor(self.runs, workers=self.settings.executor_workers)
+
+    @cached_property
+    def learning(self) -> LearningService:
+        """Agent roles (persona, constraints, skills) and the ranking of dead ends."""
+        from researchos.learning.service import LearningService
+
+        return LearningService(self.workspace, self.aras, database=self.database, actor=self.actor)
 
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""

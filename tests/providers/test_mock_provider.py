@@ -82,6 +82,10 @@ def test_text_answers_are_tagged_mock(app) -> None:  # type: ignore[no-untyped-d
 
 
 def test_a_registered_responder_builds_grounded_answers_from_context(app) -> None:  # type: ignore[no-untyped-def]
+    # the landscape registers its own responder for this phase: set it aside, then restore it
+    original = responders.find_responder("contradiction_check")
+    responders.unregister("contradiction_check")
+
     @mock_responder("contradiction_check")
     def quote_span(request: ModelRequest, rng: random.Random) -> dict[str, object]:
         span = request.context["span"]
@@ -109,6 +113,8 @@ def test_a_registered_responder_builds_grounded_answers_from_context(app) -> Non
         response = app.router.call("contradiction_check", request)
     finally:
         responders.unregister("contradiction_check")
+        if original is not None:
+            mock_responder("contradiction_check")(original)
 
     assert isinstance(response.data, Claims)
     assert response.data.claims[0].statement == "Transcript says: loss fell to 0.31"

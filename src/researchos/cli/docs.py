@@ -14,6 +14,7 @@ import typer
 
 from researchos.artifacts.schema import FILES, ara_json_schema
 from researchos.cli.output import say
+from researchos.landscape.schema import landscape_format_markdown
 from researchos.settings import ENV_PREFIX, Settings
 
 app = typer.Typer(no_args_is_help=True, help="Generate reference documentation.")
@@ -106,6 +107,7 @@ PAGES = {
     "settings.md": settings_markdown,
     "cli.md": cli_markdown,
     "ara-format.md": ara_format_markdown,
+    "landscape-format.md": landscape_format_markdown,
 }
 
 
@@ -113,7 +115,7 @@ PAGES = {
 def build(
     out: Annotated[Path, typer.Option(help="Directory to write into.")] = Path("docs"),
 ) -> None:
-    """Regenerate docs/settings.md, docs/cli.md and docs/ara-format.md."""
+    """Regenerate docs/settings.md, cli.md, ara-format.md and landscape-format.md."""
     out.mkdir(parents=True, exist_ok=True)
     for name, render in PAGES.items():
         (out / name).write_text(render(), "utf-8")

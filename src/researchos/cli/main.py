@@ -12,12 +12,14 @@ from rich.markup import escape
 
 from researchos import __version__
 from researchos.cli import (
+    agents,
     approvals,
     ara,
     demo,
     docs,
     drafts,
     kits,
+    landscape,
     package,
     policy,
     projects,
@@ -82,6 +84,9 @@ app.add_typer(secrets.app, name="secrets")
 app.add_typer(kits.app, name="kits")
 app.add_typer(runs.app, name="runs")
 app.add_typer(sandbox.app, name="sandbox")
+app.add_typer(landscape.app, name="landscape")
+app.add_typer(agents.app, name="agents")
+app.add_typer(agents.traces_app, name="traces")
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70

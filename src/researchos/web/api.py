@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from researchos import __version__
 from researchos.errors import ResearchOSError
-from researchos.web import routes_approvals, routes_aras, routes_projects
+from researchos.web import routes_approvals, routes_aras, routes_landscape, routes_projects
 from researchos.web.events import EventLog
 from researchos.web.jobs import Jobs
 
@@ -54,4 +54,5 @@ def create_api(app) -> FastAPI:
     api.include_router(routes_projects.router)
     api.include_router(routes_approvals.router)
     api.include_router(routes_aras.router)
+    api.include_router(routes_landscape.router)
     return api

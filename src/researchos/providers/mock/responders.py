@@ -30,6 +30,7 @@ Responder = Callable[[ModelRequest, random.Random], "dict[str, Any] | BaseModel 
 RESPONDER_MODULES: list[str] = [
     "researchos.providers.mock.builtin",
     "researchos.pipeline.mock_answers",
+    "researchos.landscape.responders",
 ]
 
 _responders: dict[str, Responder] = {}
