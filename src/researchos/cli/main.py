@@ -19,6 +19,7 @@ from researchos.cli import (
     drafts,
     kits,
     package,
+    papers,
     policy,
     projects,
     providers,
@@ -78,6 +79,7 @@ app.add_typer(policy.app, name="policy")
 app.command("usage")(policy.usage)
 app.add_typer(secrets.app, name="secrets")
 app.add_typer(kits.app, name="kits")
+app.command("compile")(papers.compile_command)
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70
