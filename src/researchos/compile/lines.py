@@ -2,7 +2,9 @@
 
 PDF text has no markup, so structure is read from the shape of each line:
 
-- running headers and footers: lines that repeat (digits masked) on at least half the pages;
+- running headers and footers: lines that repeat (digits masked) on at least half the pages
+  and sit in the page margins (top or bottom 7%, left or right 10%) or run sideways, as
+  licence notes in margins do;
 - headings: short lines without a final period that are numbered ("3.1 Results"), upper
   case ("INTRODUCTION"), a known section name ("Conclusion"), or set in a larger font;
 - captions: lines opening with "Figure 3:", "Fig. 3." or "Table 2:" (a label followed by a
@@ -56,6 +58,7 @@ CAPTION = re.compile(
     r"^(?P<kind>Figure|Fig\.|FIGURE|FIG\.|Table|TABLE)\s*(?P<num>\d+)\s*(?:[:.|]|\s{2,})\s*(?P<rest>.*)$"
 )
 _DIGITS = re.compile(r"\d+")
+_MARGIN_X, _MARGIN_Y = 0.10, 0.07  # fractions of the page width and height
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Line:
     size: float
     kind: str = "body"  # body | blank | boilerplate | heading | caption
     level: int = 1
+    marginal: bool = False  # in the outer band of the page, or set sideways
 
 
 def _raw_lines(page: PageText) -> list[Line]:
@@ -78,9 +82,23 @@ def _raw_lines(page: PageText) -> list[Line]:
         start = cursor + lead
         size = page.size_at(start, start + len(stripped)) if stripped else 0.0
         kind = "body" if stripped else "blank"
-        lines.append(Line(page.number, start, start + len(stripped), stripped, size, kind))
+        marginal = _marginal(page, start, start + len(stripped), size)
+        lines.append(
+            Line(page.number, start, start + len(stripped), stripped, size, kind, 1, marginal)
+        )
         cursor = end + 1
     return lines
+
+
+def _marginal(page: PageText, start: int, end: int, size: float) -> bool:
+    box = page.box(start, end)
+    if box is None:
+        return True
+    x0, y0, x1, y1 = box
+    band_x, band_y = _MARGIN_X * page.width, _MARGIN_Y * page.height
+    sideways = size > 0 and (y1 - y0) > 3 * size
+    outside = y0 > page.height - band_y or y1 < band_y or x1 < band_x or x0 > page.width - band_x
+    return sideways or outside
 
 
 def _mask(text: str) -> str:
@@ -127,7 +145,8 @@ def classify(pages: list[PageText]) -> list[list[Line]]:
 def _kind(line: Line, boiler: set[str], body_size: float) -> Line:
     if line.kind == "blank":
         return line
-    if _mask(line.text) in boiler or _DIGITS.fullmatch(line.text):
+    repeated = _mask(line.text) in boiler and (line.marginal or len(line.text) <= 3)
+    if repeated or (line.marginal and _DIGITS.fullmatch(line.text)):
         return _with(line, "boilerplate")
     if CAPTION.match(line.text):
         return _with(line, "caption")
@@ -138,7 +157,7 @@ def _kind(line: Line, boiler: set[str], body_size: float) -> Line:
 
 
 def _with(line: Line, kind: str, level: int = 1) -> Line:
-    return Line(line.page, line.start, line.end, line.text, line.size, kind, level)
+    return Line(line.page, line.start, line.end, line.text, line.size, kind, level, line.marginal)
 
 
 def heading_title(text: str) -> str:
@@ -149,3 +168,8 @@ def heading_title(text: str) -> str:
 def is_reference_heading(text: str) -> bool:
     words = re.sub(r"^[\dIVX.]+\s+", "", heading_title(text)).lower().strip(": ")
     return words in REFERENCE_TITLES
+
+
+def is_title(text: str) -> bool:
+    """Could this first heading of page one be the paper's title (not "1 Introduction")?"""
+    return not _NUMBERED.match(text) and text.lower().strip(": ") not in KNOWN_SECTIONS

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from researchos.compile.document import Figure, Image, PaperDocument, Passage, Section, TextUnit
 from researchos.compile.document import Table as TableEntry
 from researchos.compile.limits import CompileLimits
-from researchos.compile.lines import CAPTION, Line, classify, heading_title, is_reference_heading
+from researchos.compile.lines import (
+    CAPTION,
+    Line,
+    classify,
+    heading_title,
+    is_reference_heading,
+    is_title,
+)
 from researchos.compile.pdf import PageText, layout_text, open_pdf, page_links, pypdf_warnings
 from researchos.compile.pdf import read_page as _read_page
 from researchos.compile.references import split_references
@@ -127,8 +134,8 @@ class _Builder:
             run.append(nxt)
         title = heading_title(" ".join(line.text for line in run))
         first = run[0]
-        if not self.doc.title and page.number == 1 and not self.doc.sections and not self.section:
-            self.doc.title = title  # the first heading on page one, before any section
+        if page.number == 1 and not self.doc.sections and is_title(title):
+            self.doc.title = self.doc.title or title  # the paper's title, not a section
             return i + len(run)
         self.in_references = is_reference_heading(title) or (
             self.in_references and not title.lower().startswith(("appendix", "supplement"))
@@ -260,3 +267,17 @@ def _add_table_rows(doc: PaperDocument, reader: Any) -> None:
         doc.tables[index] = TableEntry(
             table.id, table.label, table.caption, table.locator, rows, table.page
         )
+        _hide_rows(doc, table.page, rows)
+
+
+def _hide_rows(doc: PaperDocument, page: int, rows: tuple[tuple[str, ...], ...]) -> None:
+    """Table cells read as prose are not passages: no claim quotes half a table."""
+    if not rows:
+        return
+    texts = [normalize(" ".join(row)) for row in rows]
+    for i, passage in enumerate(doc.passages):
+        if passage.page != page or not passage.body:
+            continue
+        text = normalize(passage.text)
+        if sum(row in text for row in texts) >= min(2, len(texts)):
+            doc.passages[i] = replace(passage, body=False)
