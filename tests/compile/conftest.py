@@ -23,7 +23,9 @@ def sample_pdf(tmp_path: Path) -> tuple[Path, list[paperfactory.Page]]:
 
 @pytest.fixture
 def compile_into(app: App) -> Callable[..., CompileResult]:
+    router = app.router  # built now: its policy commit is not part of any compile
+
     def run(path: Path, slug: str | None = None, limits: CompileLimits | None = None):
-        return compile_paper(path, aras=app.aras, router=app.router, slug=slug, limits=limits)
+        return compile_paper(path, aras=app.aras, router=router, slug=slug, limits=limits)
 
     return run

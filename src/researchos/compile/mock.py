@@ -34,7 +34,7 @@ _COMPARISON = re.compile(
 )
 _EFFECT = re.compile(r"\b(?:improv|reduc|increas|decreas|gain|drop)\w*\b", re.I)
 _NULL = re.compile(r"\b(?:no\s+significant|not\s+significant|did\s+not|does\s+not)\b", re.I)
-_ON = re.compile(r"\bon\s+(?:the\s+)?([A-Z][\w.-]*(?:[- ]\d+)?)")
+_ON = re.compile(r"\b[Oo]n\s+(?:the\s+)?([A-Z][\w.-]*(?:[- ]\d+)?)")
 _METRICS = (
     "word error rate",
     "error rate",

@@ -76,8 +76,8 @@ def _abbreviation_before(text: str, dot: int) -> bool:
         start -= 1
     word = text[start:dot].lower()
     if len(word) == 1 and word.isalpha():
-        # an initial ("J. Smith"), but not a unit after a number ("cooled to 2K. Then")
-        return start == 0 or not (text[start - 1].isdigit() or text[start - 1] in "=~")
+        # an initial ("J. Smith"), not a unit ("cooled to 2K. Then", "120 Hz/V. When")
+        return start == 0 or text[start - 1].isspace() or text[start - 1] in "(["
     return word in _ABBREVIATIONS
 
 
