@@ -178,7 +178,7 @@ def long_paper(pages: int = 30) -> bytes:
     for number in range(1, pages + 1):
         page = Page()
         page.heading(f"{number} Section {number}")
-        for k in range(4):
+        for k in range(7):  # about 45 lines: a full page of text
             page.paragraph(f"Part {number}.{k}: " + FILLER + f" Step {k} of page {number} follows.")
             if k == 1:
                 page.paragraph(
@@ -191,6 +191,6 @@ def long_paper(pages: int = 30) -> bytes:
                 page.row(row, [LEFT, 260, 420])
         if number % 7 == 0:
             page.line(f"Figure {number // 7}: Accuracy curve {number // 7}.")
-            page.image(f"Im{number}", 32, 20, shown=80)
+            page.image(f"Im{number}", 32, 20, shown=40)
         out.append(page)
     return pdf_bytes(out, title="A Long Generated Paper")

@@ -137,9 +137,8 @@ class _Builder:
         if page.number == 1 and not self.doc.sections and is_title(title):
             self.doc.title = self.doc.title or title  # the paper's title, not a section
             return i + len(run)
-        self.in_references = is_reference_heading(title) or (
-            self.in_references and not title.lower().startswith(("appendix", "supplement"))
-        )
+        # any heading ends a bibliography: appendices, or the next paper of a proceedings
+        self.in_references = is_reference_heading(title)
         self.section = title
         section_id = f"sec-{len(self.doc.sections) + 1}"
         self.doc.sections.append(
