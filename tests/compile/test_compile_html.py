@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import shutil
 from pathlib import Path
@@ -58,6 +59,10 @@ def test_arxiv_html_sections_figures_tables_references(app, arxiv_page, compile_
     labels = [(r["label"], r["text"][:12]) for r in structure["references"]]
     assert labels == [("[1]", "A. Baevski, "), ("[2]", "N. Houlsby e")]
     assert NO_CODE_FLAG not in app.aras.get(result.slug).flags
+    # the stored copy is the sanitized page; the original's sha256 is kept beside it
+    source = structure["source"]
+    assert source["sanitized"] and source["sha256"] != source["original_sha256"]
+    assert source["original_sha256"] == hashlib.sha256(arxiv_page.read_bytes()).hexdigest()
     # math reads as its TeX: the learning rate is in the text file of its section
     text = (root / "evidence/raw/text/section-04.txt").read_text()
     assert "learning rate of 3× 10^-4" in text

@@ -54,6 +54,24 @@ def test_evidence_files_are_pinned_by_sha256(app, sample_pdf, compile_into):
         for ref in claim.evidence:
             assert hashlib.sha256((root / ref.path).read_bytes()).hexdigest() == ref.sha256
     assert (root / "evidence/raw/gradient-noise.pdf").read_bytes() == path.read_bytes()
+    source = structure_of(app, result.slug)["source"]
+    assert (
+        source["sha256"]
+        == source["original_sha256"]
+        == hashlib.sha256(path.read_bytes()).hexdigest()
+    )
+
+
+def test_reported_numbers_keep_their_context(app, sample_pdf, compile_into):
+    path, _ = sample_pdf
+    result = compile_into(path)
+    numbers = structure_of(app, result.slug)["numbers"]
+    entry = next(n for n in numbers if n["text"] == "12.5")
+    assert entry["value"] == 12.5 and entry["section"] == "3 Results"
+    assert entry["context"] == paperfactory.CLAIM_LATENCY
+    file, locator = entry["source"].split("#")
+    assert span_text(app, result.slug, file, locator) == "12.5"
+    assert not any(n["text"] == "2016" for n in numbers)  # years are not reported numbers
 
 
 def test_table_becomes_csv_and_figure_keeps_its_image(app, sample_pdf, compile_into):

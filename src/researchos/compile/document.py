@@ -149,6 +149,7 @@ class PaperDocument:
     links: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     source_copy: bytes = b""  # what is stored under evidence/raw/ (sanitized for HTML)
+    original_sha256: str = ""  # of the file as given
     page_count: int | None = None
 
     def unit(self, key: str) -> TextUnit:

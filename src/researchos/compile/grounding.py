@@ -155,10 +155,14 @@ def _value_in(value: float, present: list[TextNumber]) -> bool:
 
 
 def _span(number: ProposedNumber, raw: str, offset: int) -> NumberSpan:
-    """Where the number is written in the unit file (the whole quote if not found as text)."""
-    text = number.text.strip()
-    pattern = re.escape(text).replace(r"\ ", r"\s+") if text else None
-    match = re.search(pattern, raw) if pattern else None
+    start, end = locate(number.text, raw, offset)
+    return NumberSpan(number, start, end)
+
+
+def locate(written: str, raw: str, offset: int) -> tuple[int, int]:
+    """Where ``written`` (a number as shown) is in ``raw``; the whole of ``raw`` if absent."""
+    text = written.strip()
+    match = re.search(re.escape(text).replace(r"\ ", r"\s+"), raw) if text else None
     if match is None:
-        return NumberSpan(number, offset, offset + len(raw))
-    return NumberSpan(number, offset + match.start(), offset + match.end())
+        return offset, offset + len(raw)
+    return offset + match.start(), offset + match.end()

@@ -30,6 +30,7 @@ from researchos.compile.html_safety import parse, sanitize
 from researchos.compile.limits import CompileLimits
 from researchos.compile.lines import REFERENCE_TITLES
 from researchos.compile.text import collapse, sentence_spans
+from researchos.files import sha256_bytes
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BLOCKS = frozenset({"p", "blockquote", "dd", "dt"})
@@ -43,9 +44,15 @@ _CSS_SAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 def read_html(path: Path, limits: CompileLimits) -> PaperDocument:
     """Extract everything the compiler needs from the (hostile until proven otherwise) HTML."""
-    soup = parse(path.read_bytes(), str(path), limits)
+    data = path.read_bytes()
+    soup = parse(data, str(path), limits)
     removed = sanitize(soup)
-    doc = PaperDocument(kind="html", name=path.name, source_copy=str(soup).encode("utf-8"))
+    doc = PaperDocument(
+        kind="html",
+        name=path.name,
+        source_copy=str(soup).encode("utf-8"),
+        original_sha256=sha256_bytes(data),
+    )
     if removed:
         doc.warnings.append(f"removed {removed} active elements or attributes")
     doc.title = _title(soup) or path.stem

@@ -14,9 +14,12 @@ import random
 import re
 from typing import Any
 
+from pydantic import BaseModel
+
 from researchos.compile.grounding import numbers_in
 from researchos.compile.proposals import PHASE, ClaimProposals, ProposedClaim, ProposedNumber
 from researchos.providers.mock.responders import mock_responder
+from researchos.providers.mock.schema_sample import sample_model
 from researchos.providers.types import ModelRequest
 
 _RESULT = re.compile(
@@ -107,7 +110,9 @@ def propose(passage: dict[str, Any]) -> ProposedClaim | None:
 
 
 @mock_responder(PHASE)
-def compilation(request: ModelRequest, rng: random.Random) -> ClaimProposals:
+def compilation(request: ModelRequest, rng: random.Random) -> BaseModel | str:
+    if request.schema is not ClaimProposals:  # another caller of the phase (smoke run)
+        return sample_model(request.schema, rng) if request.schema else "OK (MOCK)"
     limit = int(request.context.get("max_claims", 50))
     claims = []
     for passage in request.context.get("passages", []):

@@ -30,6 +30,7 @@ from researchos.compile.references import split_references
 from researchos.compile.tables import rows_after_caption
 from researchos.compile.text import normalize, sentence_spans
 from researchos.errors import InputError
+from researchos.files import sha256_bytes
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _CAPTION_LINES = 4
@@ -38,7 +39,9 @@ _CAPTION_LINES = 4
 def read_pdf(path: Path, limits: CompileLimits) -> PaperDocument:
     """Extract everything the compiler needs from the PDF at ``path``."""
     data = path.read_bytes()
-    doc = PaperDocument(kind="pdf", name=path.name, source_copy=data)
+    doc = PaperDocument(
+        kind="pdf", name=path.name, source_copy=data, original_sha256=sha256_bytes(data)
+    )
     with pypdf_warnings(doc.warnings):
         reader = open_pdf(path, data, limits)
         doc.page_count = len(reader.pages)

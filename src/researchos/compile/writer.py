@@ -33,7 +33,7 @@ from researchos.compile.document import (
     Passage,
     format_box,
 )
-from researchos.compile.grounding import GroundedClaim, Grounding
+from researchos.compile.grounding import GroundedClaim, Grounding, locate, numbers_in
 from researchos.compile.tables import to_csv
 from researchos.compile.text import normalize
 from researchos.files import iter_files, sha256_bytes
@@ -46,6 +46,7 @@ STRUCTURE_PATH = "evidence/raw/structure.json"
 REVIEW_NOTES_PATH = "views/review-notes.md"
 NO_CODE_FLAG = "no_reproduction_code"
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_REPORTED_NUMBERS = 5000
 _MENTION = re.compile(r"\b(Fig(?:ure)?s?\.?|Tab(?:le)?s?\.?)\s*(\d+)", re.IGNORECASE)
 
 
@@ -241,7 +242,14 @@ def structure(doc: PaperDocument, plan: AraPlan, extra: Mapping[str, Any]) -> st
         "format_version": 1,
         "title": doc.title,
         "authors": doc.authors,
-        "source": {"kind": doc.kind, "name": doc.name, "path": plan.source_path},
+        "source": {
+            "kind": doc.kind,
+            "name": doc.name,
+            "path": plan.source_path,
+            "sha256": sha256_bytes(plan.files[plan.source_path]),
+            "original_sha256": doc.original_sha256,
+            "sanitized": doc.kind == "html",
+        },
         "pages": doc.page_count,
         "units": [
             {"key": u.key, "label": u.label, "path": u.path, "page": u.page} for u in doc.units
@@ -252,10 +260,36 @@ def structure(doc: PaperDocument, plan: AraPlan, extra: Mapping[str, Any]) -> st
         "references": [{"id": r.id, "label": r.label, "text": r.text} for r in doc.references],
         "links": doc.links,
         "passages": sum(1 for p in doc.passages if p.body),
+        "numbers": reported_numbers(doc),
         **extra,
         "warnings": doc.warnings,
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def reported_numbers(doc: PaperDocument) -> list[dict[str, Any]]:
+    """Every number the body text reports, with where it is and the sentence around it."""
+    found: list[dict[str, Any]] = []
+    for passage in doc.passages:
+        if not passage.body:
+            continue
+        unit = doc.unit(passage.unit)
+        for number in numbers_in(passage.text):
+            start, end = locate(number.raw, passage.text, passage.start)
+            found.append(
+                {
+                    "value": number.value,
+                    "text": number.raw,
+                    "percent": number.percent,
+                    "passage": passage.id,
+                    "section": passage.section,
+                    "source": f"{unit.path}#chars={start}-{end}",
+                    "context": normalize(passage.text)[:300],
+                }
+            )
+            if len(found) >= MAX_REPORTED_NUMBERS:
+                return found
+    return found
 
 
 def _figure(figure: Any, plan: AraPlan) -> dict[str, Any]:
