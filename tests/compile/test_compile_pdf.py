@@ -156,3 +156,18 @@ def test_a_long_pdf_is_split_into_several_model_calls(app, tmp_path, compile_int
     assert len(routing) >= 3 and all(r["phase"] == "compilation" for r in routing)
     assert len(result.claims) == 6  # one result sentence per page
     assert result.pages == 6
+
+
+def test_after_hooks_see_the_whole_ara(app, sample_pdf):
+    from researchos.compile.compiler import compile_paper
+
+    seen = []
+
+    def seal_stand_in(result):
+        manifest = app.aras.get(result.slug)
+        seen.append((result.slug, manifest.claims, manifest.flags))
+
+    path, _ = sample_pdf
+    result = compile_paper(path, aras=app.aras, router=app.router, after=[seal_stand_in])
+    assert seen == [(result.slug, result.claims, result.flags)]
+    assert NO_CODE_FLAG in seen[0][2] and len(seen[0][1]) == 2

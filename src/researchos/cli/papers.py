@@ -8,9 +8,20 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from researchos.app import App
 from researchos.cli.context import get_app
 from researchos.cli.output import console, emit_json, say, table
-from researchos.compile.compiler import CompileResult, compile_paper
+from researchos.compile.compiler import AfterCompile, CompileResult, compile_paper
+
+
+def after_compile(app: App) -> tuple[AfterCompile, ...]:
+    """What runs on the whole ARA once a compile succeeds.
+
+    The hook for Seal (issue 6, part 1): return Seal L1 here, e.g.
+    ``(lambda result: seal(app, result.slug, level=1),)``, and every `researchos compile` runs
+    it on the new ARA.
+    """
+    return ()
 
 
 def compile_command(
@@ -33,7 +44,9 @@ def compile_command(
     """
     app = get_app(ctx)
     if json_out:
-        result = compile_paper(paper, aras=app.aras, router=app.router, slug=ara)
+        result = compile_paper(
+            paper, aras=app.aras, router=app.router, slug=ara, after=after_compile(app)
+        )
         emit_json(result.to_dict())
         return
     with console.status("compiling") as status:
@@ -43,6 +56,7 @@ def compile_command(
             router=app.router,
             slug=ara,
             progress=lambda stage: status.update(f"compiling: {stage}"),
+            after=after_compile(app),
         )
     _print(result)
 

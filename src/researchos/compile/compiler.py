@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from researchos.artifacts.models import slugify
+from researchos.artifacts.models import AraProvenance, slugify
 from researchos.artifacts.service import AraService, Origin
 from researchos.compile.document import PaperDocument
 from researchos.compile.grounding import Grounding, ground
@@ -41,6 +41,7 @@ from researchos.errors import Conflict, InputError
 from researchos.providers.router import ProviderRouter
 
 Progress = Callable[[str], None]
+AfterCompile = Callable[["CompileResult"], None]
 _KINDS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html"}
 
 
@@ -113,7 +114,7 @@ def compile_paper(
     slug: str | None = None,
     limits: CompileLimits | None = None,
     progress: Progress | None = None,
-    after: Sequence[Callable[[CompileResult], None]] = (),
+    after: Sequence[AfterCompile] = (),
 ) -> CompileResult:
     """Compile the paper at ``path`` into ARA ``slug`` (created when missing)."""
     started = time.perf_counter()
@@ -223,7 +224,7 @@ def _plan(
         "figures": len(doc.figures),
         "tables": len(doc.tables),
         "references": len(doc.references),
-        "passages": extra_passages(doc),
+        "passages": sum(1 for p in doc.passages if p.body),
         "pages": doc.page_count,
         "code": code,
         "warnings": doc.warnings,
@@ -231,15 +232,9 @@ def _plan(
     return fields, plan
 
 
-def extra_passages(doc: PaperDocument) -> int:
-    return sum(1 for p in doc.passages if p.body)
-
-
 def _create_args(
     aras: AraService, doc: PaperDocument, slug: str, proposals: _Proposals, mock: bool
 ) -> dict[str, Any]:
-    from researchos.artifacts.models import AraProvenance
-
     return {
         "title": doc.title[:300] or slug,
         "slug": slug,
