@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import paperfactory
 import pytest
@@ -147,6 +148,16 @@ def test_a_model_failure_writes_nothing(app, sample_pdf, compile_into, monkeypat
     with pytest.raises(ProviderError):
         compile_into(path)
     _untouched(app, head)
+
+
+def test_a_bad_slug_is_refused_before_the_model_is_asked(app, sample_pdf, compile_into):
+    with pytest.raises(InputError, match=re.escape("--ara: '../escape' is not a valid ARA slug")):
+        compile_into(sample_pdf[0], slug="../escape")
+    from researchos.store.provider_calls import recent_calls
+
+    with app.database.session() as session:
+        assert recent_calls(session) == []  # refused before any model call
+    assert app.aras.all() == []
 
 
 def test_existing_aras_are_never_overwritten(app, sample_pdf, compile_into):

@@ -13,6 +13,7 @@ Seal hook: ``after`` callables run with the ``CompileResult`` once the ARA is wh
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -42,6 +43,7 @@ from researchos.providers.router import ProviderRouter
 
 Progress = Callable[[str], None]
 AfterCompile = Callable[["CompileResult"], None]
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _KINDS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html"}
 
 
@@ -120,6 +122,8 @@ def compile_paper(
     started = time.perf_counter()
     limits = limits or CompileLimits()
     say = progress or (lambda _stage: None)
+    if slug is not None:
+        _check_slug(slug)  # before a large paper is read
     say("reading the paper")
     doc = read_paper(path, limits)
     slug, create = _target(aras, slug or slug_for(doc.title), explicit=slug is not None)
@@ -155,8 +159,18 @@ def slug_for(title: str, limit: int = 48) -> str:
     return slug[: cut if cut > 8 else limit].rstrip("-")
 
 
+def _check_slug(slug: str) -> None:
+    if not _SLUG.fullmatch(slug):
+        raise InputError(
+            f"{slug!r} is not a valid ARA slug",
+            field="--ara",
+            fix="use lower-case letters, digits and '-', starting with a letter or digit",
+        )
+
+
 def _target(aras: AraService, slug: str, *, explicit: bool) -> tuple[str, bool]:
     """(slug, create?): a new ARA, or an existing one named with --ara that has no paper yet."""
+    _check_slug(slug)
     root = aras.workspace.ara_path(slug)
     if not (root / "ara.yaml").is_file():
         return slug, True
