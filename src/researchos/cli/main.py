@@ -21,6 +21,7 @@ from researchos.cli import (
     kits,
     landscape,
     package,
+    papers,
     policy,
     projects,
     providers,
@@ -87,6 +88,7 @@ app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(landscape.app, name="landscape")
 app.add_typer(agents.app, name="agents")
 app.add_typer(agents.traces_app, name="traces")
+app.command("compile")(papers.compile_command)
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70

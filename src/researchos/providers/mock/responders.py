@@ -31,6 +31,7 @@ RESPONDER_MODULES: list[str] = [
     "researchos.providers.mock.builtin",
     "researchos.pipeline.mock_answers",
     "researchos.landscape.responders",
+    "researchos.compile.mock",
 ]
 
 _responders: dict[str, Responder] = {}
