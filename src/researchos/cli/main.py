@@ -24,6 +24,7 @@ from researchos.cli import (
     providers,
     runs,
     sandbox,
+    seal,
     secrets,
     serve,
     workspace,
@@ -82,6 +83,9 @@ app.add_typer(secrets.app, name="secrets")
 app.add_typer(kits.app, name="kits")
 app.add_typer(runs.app, name="runs")
 app.add_typer(sandbox.app, name="sandbox")
+app.command("seal")(seal.seal)
+app.command("seal-checks")(seal.checks)
+app.command("metrics")(seal.metrics)
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70
