@@ -42,9 +42,9 @@ def _show(value: Any) -> str:
 
 def _number_difference(field: str, expected: float, actual: float, tol: Tolerance) -> Difference:
     if expected != 0 and math.isfinite(expected) and math.isfinite(actual):
-        delta = f"differs by {abs(actual - expected) / abs(expected):.2%}"
+        delta = f"differs by {(actual - expected) / abs(expected):+.2%}"
     else:
-        delta = f"differs by {abs(actual - expected):.3g}"
+        delta = f"differs by {actual - expected:+.3g}"
     return Difference(
         field, f"{delta}, outside tolerance ({tol.describe()})", _show(expected), _show(actual)
     )
