@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from researchos.seal.service import LevelResult
 
 MAX_FINDINGS = 50
+MAX_CLAIMS = 200
 
 
 def _cell(text: object) -> str:
@@ -86,6 +87,16 @@ def _claim_section(
     return [*lines, ""]
 
 
+def _first_claims(claims: Sequence[Claim], verdicts: dict[str, ClaimVerdicts]) -> list[Claim]:
+    """At most MAX_CLAIMS sections: the claims the reviewers disagree on come first."""
+    if len(claims) <= MAX_CLAIMS:
+        return list(claims)
+    split = [c for c in claims if (v := verdicts.get(c.id)) is not None and v.disagree]
+    first = {c.id for c in split}
+    rest = [c for c in claims if c.id not in first]
+    return (split + rest)[:MAX_CLAIMS]
+
+
 def _findings(levels: Sequence[LevelResult]) -> list[str]:
     lines = ["## Findings", ""]
     found = [(r.level, f) for r in levels for f in r.findings]
@@ -148,8 +159,10 @@ def render_packet(
         header += [f"Promoted to verified by this seal: {', '.join(sorted(promoted))}.", ""]
     body = _levels(levels, manifest)
     body += ["## Claims and their evidence", ""]
-    for claim in claims:
+    for claim in _first_claims(claims, verdicts):
         body += _claim_section(claim, verdicts.get(claim.id), decisions.get(claim.id), held)
+    if len(claims) > MAX_CLAIMS:
+        body += [f"… {len(claims) - MAX_CLAIMS} more claim(s) in `claims/` (disagreements first).", ""]
     disagreements = [v for v in verdicts.values() if v.disagree]
     body += ["## Reviewer disagreements", ""]
     body += [f"- {v.claim_id}: {v.disagreement_reason()}" for v in disagreements] or ["None."]
