@@ -34,7 +34,7 @@ class _Shared(Exception):
     """A node is reached twice (an alias): only the generic constructor shares it safely."""
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """The safe loader with a lean constructor for plain maps, lists and scalars.
 
     PyYAML's generic constructor dominates parse time (Seal L1 reads 10,000 claim files).

@@ -162,7 +162,8 @@ def render_packet(
     for claim in _first_claims(claims, verdicts):
         body += _claim_section(claim, verdicts.get(claim.id), decisions.get(claim.id), held)
     if len(claims) > MAX_CLAIMS:
-        body += [f"… {len(claims) - MAX_CLAIMS} more claim(s) in `claims/` (disagreements first).", ""]
+        more = len(claims) - MAX_CLAIMS
+        body += [f"… {more} more claim(s) in `claims/` (disagreements were shown first).", ""]
     disagreements = [v for v in verdicts.values() if v.disagree]
     body += ["## Reviewer disagreements", ""]
     body += [f"- {v.claim_id}: {v.disagreement_reason()}" for v in disagreements] or ["None."]
