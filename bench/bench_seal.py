@@ -111,7 +111,8 @@ def l3_bench(app: App, repeat: int) -> None:
     ours, ours_best = timed(seal_l3, repeat)
     runs = len(ara.spec.runs())
     print(
-        f"reproduce.sh on the host ({runs} runs, baseline): median {base:.2f} s, best {base_best:.2f} s"
+        f"reproduce.sh on the host ({runs} runs, baseline): "
+        f"median {base:.2f} s, best {base_best:.2f} s"
     )
     print(
         f"Seal L3 (bwrap run + diff + seeds + record): median {ours:.2f} s, best {ours_best:.2f} s "
