@@ -172,3 +172,12 @@ def test_review_pair_runs_both_reviewers_and_records_their_disagreement(app):
     assert [r["claim_id"] for r in rows] == ["C0001 vs E0003"]
     assert review.routing["first"]["tier"] == "balanced"
     assert review.routing["second"]["tier"] == "strong"
+
+
+def test_other_callers_of_the_reviewer_phases_get_a_valid_mock_answer(app):
+    from researchos.providers.types import ModelRequest
+    from researchos.providers.validation import SmokeAnswer
+
+    for phase in ("seal_l2_first", "seal_l2_second"):
+        response = app.router.call(phase, ModelRequest.of("ping", schema=SmokeAnswer))
+        assert isinstance(response.data, SmokeAnswer)

@@ -23,8 +23,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from researchos.providers.mock.responders import mock_responder
+from researchos.providers.mock.schema_sample import sample_model
 from researchos.providers.types import ModelRequest
 from researchos.seal.numbers import SIX_DIGITS, flatten_numbers, numbers_in_text, resolve_pointer
+from researchos.seal.review import CONTEXT_KIND
 
 MIN_N = 3
 MAX_REL_HALF_WIDTH = 0.5
@@ -32,23 +34,26 @@ _PAIR_KINDS = {"landscape_contradiction", "seal_pair"}
 
 
 @mock_responder("seal_l2_first")
-def first_reviewer(request: ModelRequest, rng: random.Random) -> dict[str, Any]:
-    return _answer(request, strict=False)
+def first_reviewer(request: ModelRequest, rng: random.Random) -> Any:
+    return _answer(request, rng, strict=False)
 
 
 @mock_responder("seal_l2_second")
-def second_reviewer(request: ModelRequest, rng: random.Random) -> dict[str, Any]:
-    return _answer(request, strict=True)
+def second_reviewer(request: ModelRequest, rng: random.Random) -> Any:
+    return _answer(request, rng, strict=True)
 
 
-def _answer(request: ModelRequest, *, strict: bool) -> dict[str, Any]:
+def _answer(request: ModelRequest, rng: random.Random, *, strict: bool) -> Any:
     context = request.context
     if context.get("kind") in _PAIR_KINDS:
         return _pair_verdict(context, strict=strict)
-    files = context.get("files") or {}
-    return {
-        "reviews": [_review(claim, files, strict=strict) for claim in context.get("claims", [])]
-    }
+    if context.get("kind") == CONTEXT_KIND:
+        files = context.get("files") or {}
+        return {"reviews": [_review(c, files, strict=strict) for c in context.get("claims", [])]}
+    # another caller of these phases (a smoke run): a sample of whatever it asked for
+    if request.schema is not None:
+        return sample_model(request.schema, rng)
+    return f"[MOCK] {'second' if strict else 'first'} reviewer: nothing to review."
 
 
 # --- claims ------------------------------------------------------------------------------
