@@ -8,7 +8,7 @@ builds on). Figures: the L1 checks alone, and ``app.seal.seal(levels=[1])`` end 
 
 L3: the monte-carlo kit ARA of the tests (2 conditions x 3 seeds, one sandboxed run recorded
 under evidence/raw/runs/). Baseline: ``reproduce.sh`` run directly on the host (no sandbox).
-Usage: python bench/bench_seal.py [--claims 10000] [--repeat 3] [--skip-l3]
+Usage: python bench/bench_seal.py [--claims 10000] [--repeat 5] [--skip-l3]
 """
 
 from __future__ import annotations
@@ -39,13 +39,15 @@ from researchos.settings import load_settings  # noqa: E402
 LOCK = "# ResearchOS environment.lock v1\n# python: 3.11.7\nnumpy==2.1.0\n"
 
 
-def timed(function: Callable[[], object], repeat: int) -> tuple[float, float]:
-    times = []
+def timed(*functions: Callable[[], object], repeat: int) -> list[tuple[float, float]]:
+    """Median and best of each function; rounds interleave them so load drift hits all alike."""
+    times: list[list[float]] = [[] for _ in functions]
     for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), min(times)
+        for index, function in enumerate(functions):
+            started = time.perf_counter()
+            function()
+            times[index].append(time.perf_counter() - started)
+    return [(statistics.median(t), min(t)) for t in times]
 
 
 def workspace(root: Path) -> App:
@@ -73,9 +75,12 @@ def l1_bench(app: App, claims: int, repeat: int) -> None:
         result = run_level(ctx, 1)
         assert result.passed, result.findings[:3]
 
-    base, base_best = timed(lambda: validate_ara(root), repeat)
-    ours, ours_best = timed(checks, repeat)
-    full, full_best = timed(lambda: app.seal.seal("bench-ara", levels=[1]), repeat)
+    (base, base_best), (ours, ours_best), (full, full_best) = timed(
+        lambda: validate_ara(root),
+        checks,
+        lambda: app.seal.seal("bench-ara", levels=[1]),
+        repeat=repeat,
+    )
     print(f"validate_ara (baseline):        median {base:.2f} s, best {base_best:.2f} s")
     print(
         f"Seal L1 checks:                 median {ours:.2f} s, best {ours_best:.2f} s "
@@ -107,8 +112,7 @@ def l3_bench(app: App, repeat: int) -> None:
         report = app.seal.seal(ara.slug, levels=[3])
         assert report.passed, report.level(3).findings if report.level(3) else None
 
-    base, base_best = timed(direct, repeat)
-    ours, ours_best = timed(seal_l3, repeat)
+    (base, base_best), (ours, ours_best) = timed(direct, seal_l3, repeat=repeat)
     runs = len(ara.spec.runs())
     print(
         f"reproduce.sh on the host ({runs} runs, baseline): "
@@ -123,7 +127,7 @@ def l3_bench(app: App, repeat: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--claims", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-l3", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
