@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from researchos.runs.service import RunService
     from researchos.sandbox import Sandbox
     from researchos.sandbox.environments import EnvironmentCache
+    from researchos.seal import SealService
 
 # content that a crash may leave uncommitted; var/ and packages/ are not content
 RECOVERABLE = ("ara/", "research-landscape/", "proposals/", "agents/", "system/")
@@ -161,6 +162,13 @@ class App:
         from researchos.learning.service import LearningService
 
         return LearningService(self.workspace, self.aras, database=self.database, actor=self.actor)
+
+    @cached_property
+    def seal(self) -> SealService:
+        """Seal L1-L3 over ARAs (docs/seal.md)."""
+        from researchos.seal import SealService
+
+        return SealService(self)
 
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""

@@ -198,7 +198,7 @@ def test_unavailable_strong_tier_falls_back_to_balanced_and_flags_review(
     env = {"RESEARCHOS_MODEL_STRONG": "gpt-6-preview", "RESEARCHOS_MODEL_BALANCED": "gpt-5"}
     app = make_app({**openai_env, **env})
 
-    response = app.router.call("seal_l2_first", ModelRequest.of("review this claim"))
+    response = app.router.call("seal_l2_second", ModelRequest.of("review this claim"))
 
     assert response.routing["wire_model"] == "gpt-5"
     assert response.needs_human_review and "tier_fallback" in response.flags

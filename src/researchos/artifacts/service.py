@@ -268,10 +268,15 @@ class AraService:
         *,
         event: str = "claim.update",
         origin: Origin | None = None,
+        trailers: Mapping[str, str] | None = None,
     ) -> Claim:
-        """Change fields of a claim (``claim.promote`` for status changes, for example)."""
+        """Change fields of a claim (``claim.promote`` for status changes, for example).
+
+        ``trailers`` adds ``Researchos-<key>`` lines to the commit (Seal L2 records both
+        reviewers' verdicts on a promotion this way).
+        """
         paths = self.paths(slug)
-        meta = self._meta(event, slug, f"update claim {claim_id}", origin)
+        meta = self._meta(event, slug, f"update claim {claim_id}", origin, trailers)
         with content_change(self.workspace.root, self.workspace.var_dir, meta, ara=slug) as cs:
             current = self.claim(slug, claim_id)
             if "id" in changes and changes["id"] != claim_id:

@@ -45,6 +45,8 @@ class ValidationReport:
     claims: int = 0
     traces: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # the claims that parsed, for callers that check more (Seal L1) without parsing twice
+    loaded_claims: dict[str, Claim] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -123,6 +125,7 @@ def validate_ara(root: Path, *, check_hashes: bool = True) -> ValidationReport:
         else:
             claims[claim_id] = result
     report.claims = len(claims)
+    report.loaded_claims = claims
     traces = _check_traces(paths, report)
     _check_claim_references(paths, claims, traces, report, check_hashes=check_hashes)
     _check_exploration(paths, traces, report)

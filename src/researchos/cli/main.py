@@ -27,6 +27,7 @@ from researchos.cli import (
     providers,
     runs,
     sandbox,
+    seal,
     secrets,
     serve,
     workspace,
@@ -89,6 +90,9 @@ app.add_typer(landscape.app, name="landscape")
 app.add_typer(agents.app, name="agents")
 app.add_typer(agents.traces_app, name="traces")
 app.command("compile")(papers.compile_command)
+app.command("seal")(seal.seal)
+app.command("seal-checks")(seal.checks)
+app.command("metrics")(seal.metrics)
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70

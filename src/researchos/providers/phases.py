@@ -37,7 +37,7 @@ _ALL = (
     Phase("review", "strong", "review a draft against its ARA", 8192),
     Phase("distillation", "balanced", "distil a session transcript into claims and traces", 16384),
     Phase("compilation", "balanced", "compile a PDF or arXiv paper into an ARA", 16384),
-    Phase("seal_l2_first", "strong", "Seal L2: first independent reviewer", 8192),
+    Phase("seal_l2_first", "balanced", "Seal L2: first independent reviewer", 8192),
     Phase("seal_l2_second", "strong", "Seal L2: second independent reviewer", 8192),
     Phase("contradiction_check", "balanced", "check a claim against the landscape", 4096),
     Phase("embedding", "fast", "embed texts for knowledge search", 0, embedding=True),

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     Update,
     bindparam,
+    func,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -127,3 +128,13 @@ def list_runs(
 def find_run_ids(session: Session, *, prefix: str) -> list[str]:
     query = select(RunRow.id).where(RunRow.id.startswith(prefix)).limit(5)
     return list(session.scalars(query))
+
+
+def result_counts(session: Session) -> dict[str, int]:
+    """Finished runs by result class (succeeded, failed, sandbox_error, ...)."""
+    query = (
+        select(RunRow.result_class, func.count())
+        .where(RunRow.status == "finished")
+        .group_by(RunRow.result_class)
+    )
+    return {str(result or "unknown"): int(n) for result, n in session.execute(query)}

@@ -4,6 +4,7 @@ from researchos.store import (  # noqa: F401  (importing a module registers its 
     pipeline_tables,
     provider_tables,
     runs,
+    seal,
 )
 from researchos.store.tables import Base
 

@@ -32,6 +32,15 @@ class SealPolicy(_Policy):
     require_tool_evidence: bool = Field(
         default=True, description="L2: promotion also needs evidence produced by a tool/run."
     )
+    recorded_runs_dir: str = Field(
+        default="evidence/raw/runs",
+        description="L3: where an ARA keeps its recorded run outputs, laid out "
+        "<dir>/<condition>/seed-<n>/<file> like reproduce.sh's OUTPUT_DIR.",
+    )
+    specs_dir: str = Field(
+        default="code/specs",
+        description="L3: the ARA's pre-registered experiment specs (*.yaml, with seeds).",
+    )
     numeric_rel_tolerance: float = Field(
         default=0.01, ge=0, description="L3: relative tolerance when diffing numbers."
     )

@@ -32,6 +32,7 @@ RESPONDER_MODULES: list[str] = [
     "researchos.pipeline.mock_answers",
     "researchos.landscape.responders",
     "researchos.compile.mock",
+    "researchos.seal.mock_reviewers",
 ]
 
 _responders: dict[str, Responder] = {}
