@@ -48,3 +48,17 @@ def kit_app(kit_template: Path, clean_env: Path) -> Iterator[App]:
     application = build_app(load_settings())
     yield application
     application.close()
+
+
+@pytest.fixture(autouse=True)
+def mock_reviewers_may_promote(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests exercise the promotion rules with the mock reviewers standing in for two
+    models, so they switch on the policy that lets the mock promote (off by default)."""
+    from researchos.seal import service
+
+    real = service.load_seal_policy
+
+    def allowing(workspace):  # type: ignore[no-untyped-def]
+        return real(workspace).model_copy(update={"promote_with_mock_reviewers": True})
+
+    monkeypatch.setattr(service, "load_seal_policy", allowing)

@@ -181,3 +181,12 @@ def test_other_callers_of_the_reviewer_phases_get_a_valid_mock_answer(app):
     for phase in ("seal_l2_first", "seal_l2_second"):
         response = app.router.call(phase, ModelRequest.of("ping", schema=SmokeAnswer))
         assert isinstance(response.data, SmokeAnswer)
+
+
+def test_by_default_the_mock_reviewers_never_promote_to_verified(app, monkeypatch):
+    monkeypatch.undo()  # back to the shipped policy: promote_with_mock_reviewers is off
+    make_ara(app)
+    report = app.seal.seal("demo", levels=[2])
+    assert report.passed and report.promoted == []
+    assert "MOCK" in (report.held or "")
+    assert _claim_status(app, "C0001") == "hypothesis"

@@ -10,6 +10,7 @@ from typing import Any
 from researchos.artifacts.service import Origin
 from researchos.artifacts.validate import validate_ara
 from researchos.drafts import PAPER_PATH, AraSnapshot, check_alignment
+from researchos.files import load_yaml
 from researchos.pipeline import approvals, issues
 from researchos.pipeline.answers import ReviewAnswer
 from researchos.pipeline.experiment import SPECS_DIR, registered_spec, succeeded_runs
@@ -19,7 +20,7 @@ from researchos.pipeline.stages import StageContext, stage
 from researchos.store import research
 
 REVIEWER = Origin("agent:reviewer")
-SOURCES = {"alignment", "evidence", "runs", "deviation", "model", "mode"}
+SOURCES = {"alignment", "evidence", "runs", "deviation", "model", "mode"}  # not "seal"
 MOCK_QUALITY_CAP = 60
 
 
@@ -100,24 +101,24 @@ def _deviation_findings(ctx: StageContext, root: Any) -> list[Finding]:
                 "P1", "deviation", "the spec in the store no longer matches its pre-registered hash"
             )
         )
-    document = root / SPECS_DIR / f"{spec.id}.json"
+    document = root / SPECS_DIR / f"{spec.id}.yaml"
     if not document.exists():
         found.append(
             Finding(
                 "P1",
                 "deviation",
-                f"the pre-registered spec file {SPECS_DIR}/{spec.id}.json is missing",
+                f"the pre-registered spec file {SPECS_DIR}/{spec.id}.yaml is missing",
             )
         )
     else:
-        data = json.loads(document.read_text("utf-8"))
+        data = load_yaml(document)
         canonical = json.dumps(data.get("spec"), sort_keys=True, separators=(",", ":"))
         if hashlib.sha256(canonical.encode()).hexdigest() != registered:
             found.append(
                 Finding(
                     "P1",
                     "deviation",
-                    f"{SPECS_DIR}/{spec.id}.json was changed after pre-registration",
+                    f"{SPECS_DIR}/{spec.id}.yaml was changed after pre-registration",
                 )
             )
     return found
@@ -147,7 +148,7 @@ def readiness(ctx: StageContext) -> dict[str, Any]:
     return {"tier": tier, "quality_score": score, "open": count, "mock_capped": mock}
 
 
-@stage("review", order=90, gate_after="pre_package_freeze")
+@stage("review", order=90)
 def review(ctx: StageContext) -> dict[str, Any]:
     """Deterministic checks plus the review model; records P0-P3 issues and readiness."""
     findings = _deterministic(ctx)
@@ -206,6 +207,39 @@ def _write_report(ctx: StageContext, ready: dict[str, Any]) -> None:
         summary=f"review report: readiness {ready['tier']}",
         origin=REVIEWER,
     )
+
+
+@stage("seal", order=95, gate_after="pre_package_freeze")
+def seal(ctx: StageContext) -> dict[str, Any]:
+    """Seal L1-L3 (structure, dual review, reproduction); a failed level is a P1 issue."""
+    report = ctx.app.seal.seal(ctx.slug, all_levels=True)
+    findings = []
+    for level in report.levels:
+        if not level.passed and not level.skipped:
+            first = level.errors[0] if level.errors else None
+            findings.append(
+                Finding(
+                    "P1",
+                    "seal",
+                    f"Seal L{level.level} ({level.name}) failed" + (f": {first}" if first else ""),
+                    first.file if first else None,
+                )
+            )
+    issues.record_findings(ctx.app, project_id=ctx.project.id, findings=findings)
+    issues.resolve_missing(ctx.app, project_id=ctx.project.id, findings=findings, sources={"seal"})
+    ready = readiness(ctx)
+    _write_report(ctx, ready)
+    levels = ", ".join(f"L{r.level} {'passed' if r.passed else 'FAILED'}" for r in report.levels)
+    blockers = issues.freeze_blockers(ctx.app, project_id=ctx.project.id)
+    return {
+        "summary": f"Seal: {levels}; readiness {ready['tier']} (quality "
+        f"{ready['quality_score']}/100); {len(blockers)} blocker(s) for the "
+        "freeze" + (f"; not promoted: {report.held}" if report.held else ""),
+        "passed": report.passed,
+        "promoted": report.promoted,
+        "readiness": ready,
+        "blockers": blockers,
+    }
 
 
 @stage("package", order=100)
@@ -269,5 +303,5 @@ def _extra(ctx: StageContext) -> dict[str, Any]:
         ],
         "mock": ctx.project.mode == "mock",
         "project": ctx.project.id,
-        "review": (ctx.outputs.get("review") or {}).get("readiness", {}),
+        "review": (ctx.outputs.get("seal") or ctx.outputs.get("review") or {}).get("readiness", {}),
     }

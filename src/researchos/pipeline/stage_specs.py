@@ -7,9 +7,9 @@ the review stage reports any later deviation from this hash.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from researchos.files import dump_yaml
 from researchos.kits.registry import get_kit
 from researchos.pipeline.experiment import SPECS_DIR, shortlisted_idea
 from researchos.pipeline.stages import StageContext, stage
@@ -33,7 +33,7 @@ def write_spec(ctx: StageContext) -> dict[str, Any]:
     }
     ctx.app.aras.write_files(
         ctx.slug,
-        {f"{SPECS_DIR}/{spec.id}.json": json.dumps(document, indent=1, sort_keys=True) + "\n"},
+        {f"{SPECS_DIR}/{spec.id}.yaml": dump_yaml(document)},
         event="spec.register",
         summary=f"pre-register spec {spec.id} (sha256 {digest[:12]}) with seeds {list(spec.seeds)}",
     )

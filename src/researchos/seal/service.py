@@ -251,6 +251,9 @@ def _held_back(ctx: SealContext, report: SealReport) -> str | None:
     failed = [f"L{r.level}" for r in report.levels if not r.passed and not r.skipped]
     if failed:
         return f"{' and '.join(failed)} failed in this seal"
+    if ctx.app.router.mode == "mock" and not ctx.policy.promote_with_mock_reviewers:
+        # the mock's verdicts are deterministic heuristics, not a review: never "verified"
+        return "the L2 reviewers were the MOCK provider; a real model review is needed"
     ran = {r.level for r in report.levels}
     stored = ctx.manifest.seal
     on_record = [

@@ -1,6 +1,7 @@
 """The pre-registered specs an ARA keeps under ``code/specs/*.yaml`` (what L3 reads of them).
 
-Read leniently: a spec of a built-in kit (``KitSpec``) or any YAML mapping with ``seeds``,
+Read leniently: a spec of a built-in kit (``KitSpec``), the pipeline's registration document
+(``{format_version, sha256, spec: KitSpec}``) or any YAML mapping with ``seeds``,
 ``tolerance: {relative, absolute}`` and ``budget_cpu_seconds``. Unreadable specs are findings,
 not exceptions.
 """
@@ -27,6 +28,8 @@ class SpecInfo:
 def spec_from_data(path: str, data: Any) -> SpecInfo:
     if not isinstance(data, dict):
         raise InputError("a spec must be a YAML mapping", file=path)
+    if isinstance(data.get("spec"), dict):  # the pipeline's registration document wraps it
+        data = data["spec"]
     seeds = data.get("seeds", [])
     if not isinstance(seeds, list) or not all(
         isinstance(s, int) and not isinstance(s, bool) for s in seeds

@@ -47,6 +47,11 @@ class SealPolicy(_Policy):
     numeric_abs_tolerance: float = Field(
         default=1e-9, ge=0, description="L3: absolute tolerance when diffing numbers."
     )
+    promote_with_mock_reviewers: bool = Field(
+        default=False,
+        description="L2: let the deterministic MOCK reviewers promote claims to verified "
+        "(off: a mock review is not a review; tests of the promotion rules turn it on).",
+    )
     runtime_slack: float = Field(
         default=3.0, ge=1, description="L3: allowed factor over the claimed compute budget."
     )
