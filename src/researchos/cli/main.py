@@ -15,6 +15,7 @@ from researchos.cli import (
     approvals,
     ara,
     demo,
+    distill,
     docs,
     drafts,
     kits,
@@ -78,6 +79,7 @@ app.add_typer(policy.app, name="policy")
 app.command("usage")(policy.usage)
 app.add_typer(secrets.app, name="secrets")
 app.add_typer(kits.app, name="kits")
+app.command("distill")(distill.distill)
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70

@@ -28,6 +28,7 @@ Responder = Callable[[ModelRequest, random.Random], "dict[str, Any] | BaseModel 
 # Modules that register mock responders on import. Later packages add themselves here.
 RESPONDER_MODULES: list[str] = [
     "researchos.providers.mock.builtin",
+    "researchos.distill.mock",
 ]
 
 _responders: dict[str, Responder] = {}
