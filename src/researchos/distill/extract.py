@@ -104,7 +104,7 @@ class Extractor:
             self._add("edit", block, 0, len(text), name=diff["path"])
             return
         role = _ROLE.match(text)
-        if role or (self.first_prompt is None and text.strip()):
+        if role or (block.line == 1 and text.strip()):  # a log's first line says what it is
             speaker = role["role"].lower() if role else "user"
             speaker = "user" if speaker in USER_ROLES else "assistant"
             message = Block("message", text, block.line, None, speaker, per_line=True)

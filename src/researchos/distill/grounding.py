@@ -27,7 +27,7 @@ from researchos.distill.proposal import (
     Quote,
     item_label,
 )
-from researchos.logs import redact
+from researchos.distill.source import scrub
 
 MAX_SPAN_LINES = 400
 MIN_QUOTE_CHARS = 4
@@ -89,7 +89,7 @@ def ground(proposal: DistillProposal, span_text: SpanText, total: int) -> Ground
             if problem is None:
                 accepted.append(Grounded(kind, item, quotes))
             else:
-                rejected.append(Rejection(kind, redact(item_label(item)), problem))
+                rejected.append(Rejection(kind, scrub(item_label(item)), problem))
     return GroundingResult(accepted, rejected)
 
 
@@ -103,7 +103,7 @@ def _check(item: Item, span_text: SpanText, total: int) -> tuple[str | None, tup
         if problem:
             return f"quote {index + 1} (L{q.line_start}-L{q.line_end}): {problem}", ()
         spans.append(span_text(q.line_start, q.line_end))
-        quotes.append(q.model_copy(update={"text": redact(q.text)}))
+        quotes.append(q.model_copy(update={"text": scrub(q.text)}))
     missing = _missing_numbers(item, spans)
     if missing:
         return f"number(s) {', '.join(missing)} not in the quoted spans", ()
@@ -115,7 +115,7 @@ def _check_quote(q: Quote, span_text: SpanText, total: int) -> str | None:
         return f"lines outside the transcript (1-{total})"
     if not _short(q):
         return f"spans more than {MAX_SPAN_LINES} lines"
-    wanted = normalise(redact(q.text))
+    wanted = normalise(scrub(q.text))
     if len(wanted) < MIN_QUOTE_CHARS:
         return f"quote shorter than {MIN_QUOTE_CHARS} characters"
     if wanted not in normalise(span_text(q.line_start, q.line_end)):
@@ -127,7 +127,8 @@ def _missing_numbers(item: Item, spans: list[str]) -> list[str]:
     if not isinstance(item, ProposedClaim | ProposedCheckpoint):
         return []
     available = [float(m.group(0)) for text in spans for m in _NUMBER.finditer(text)]
-    return [text for text, value in _numbers_of(item) if not _present(value, available)]
+    missing = [text for text, value in _numbers_of(item) if not _present(value, available)]
+    return list(dict.fromkeys(missing))
 
 
 def _numbers_of(item: ProposedClaim | ProposedCheckpoint) -> Iterable[tuple[str, float]]:

@@ -30,8 +30,8 @@ from researchos.distill.proposal import (
     ProposedNumber,
     Quote,
 )
+from researchos.distill.source import scrub
 from researchos.files import dump_yaml
-from researchos.logs import redact
 
 DISCOUNT_MONTHS = 18
 _NUMBER = re.compile(NUMBER)
@@ -159,7 +159,7 @@ def _attribution(ctx: Context) -> dict[str, Any]:
 
 
 def _tags(ctx: Context, extra: list[str]) -> list[str]:
-    tags = ["distill", ctx.fmt, *(redact(t) for t in extra)]
+    tags = ["distill", ctx.fmt, *(scrub(t) for t in extra)]
     return list(dict.fromkeys(tags))
 
 
@@ -173,17 +173,17 @@ def _claim(
     traces = [checkpoints[m] for m in metrics if m in checkpoints]
     data = {
         "id": claim_id,
-        "statement": redact(proposed.statement),
+        "statement": scrub(proposed.statement),
         "kind": proposed.kind,
         "status": "hypothesis",
         "provenance": "ai-suggested",
         "conditions": {
-            k: redact(v) if isinstance(v, str) else v for k, v in proposed.conditions.items()
+            k: scrub(v) if isinstance(v, str) else v for k, v in proposed.conditions.items()
         },
         "sources": [
             f"transcript:{ctx.transcript}#L{q.line_start}-L{q.line_end}" for q in item.quotes
         ],
-        "falsification": redact(proposed.falsification) if proposed.falsification else None,
+        "falsification": scrub(proposed.falsification) if proposed.falsification else None,
         "tags": _tags(ctx, proposed.tags),
         "evidence": _refs(item.quotes, ctx),
         "numbers": _numbers(proposed.numbers, item.quotes, ctx),
@@ -214,12 +214,12 @@ def _dead_end(item: Grounded, ctx: Context, ids: Ids, root: str, content: Conten
     trace_id, node_id = ids.next("F"), ids.next("N")
     data = {
         "id": trace_id,
-        "title": redact(proposed.title)[:200],
-        "tried": redact(proposed.tried),
-        "why_failed": redact(proposed.failure_mode),
+        "title": scrub(proposed.title)[:200],
+        "tried": scrub(proposed.tried),
+        "why_failed": scrub(proposed.failure_mode),
         "failure_class": proposed.failure_class,
-        "hypothesis": redact(proposed.hypothesis),
-        "lesson": redact(proposed.lesson),
+        "hypothesis": scrub(proposed.hypothesis),
+        "lesson": scrub(proposed.lesson),
         "cost": {"time_s": _elapsed(item.quotes, ctx), "tokens": 0},
         "attribution": _attribution(ctx),
         "discount_after": months_ahead(DISCOUNT_MONTHS).isoformat(),
@@ -242,7 +242,7 @@ def _dead_end(item: Grounded, ctx: Context, ids: Ids, root: str, content: Conten
         )
     )
     if proposed.pivot:
-        pivot = redact(proposed.pivot)[:200]
+        pivot = scrub(proposed.pivot)[:200]
         content.nodes.append(
             ExplorationNode(id=ids.next("N"), kind="pivot", title=pivot, parent=node_id)
         )
@@ -255,10 +255,10 @@ def _decision(item: Grounded, ctx: Context, ids: Ids, root: str, content: Conten
     where = ", ".join(f"L{q.line_start}-L{q.line_end}" for q in item.quotes)
     data = {
         "id": trace_id,
-        "title": redact(proposed.title)[:200],
-        "decision": redact(proposed.decision),
-        "rationale": f"{redact(proposed.rationale)} [{ctx.evidence_path} {where}]",
-        "alternatives": [redact(a) for a in proposed.alternatives],
+        "title": scrub(proposed.title)[:200],
+        "decision": scrub(proposed.decision),
+        "rationale": f"{scrub(proposed.rationale)} [{ctx.evidence_path} {where}]",
+        "alternatives": [scrub(a) for a in proposed.alternatives],
         "attribution": _attribution(ctx),
         "tags": _tags(ctx, proposed.tags),
         "node": node_id,
@@ -278,8 +278,8 @@ def _checkpoint(
     trace_id, node_id = ids.next("K"), ids.next("N")
     data = {
         "id": trace_id,
-        "title": redact(proposed.title)[:200],
-        "description": redact(proposed.description),
+        "title": scrub(proposed.title)[:200],
+        "description": scrub(proposed.description),
         "numbers": _numbers(proposed.numbers, item.quotes, ctx),
         "evidence": _refs(item.quotes, ctx),
         "attribution": _attribution(ctx),

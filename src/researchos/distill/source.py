@@ -24,6 +24,17 @@ _SECRET_KEY = re.compile(
     r"(?:api[_-]?key|secret|token|password|passwd|authorization|credential)s?$", re.I
 )
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# token shapes logs.redact does not know, common in coding sessions (env dumps, configs)
+_MORE_SHAPES = re.compile(
+    r"gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_\-]{20,}"
+    r"|hf_[A-Za-z0-9]{30,}|AKIA[0-9A-Z]{16}|xox[abprs]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_\-]{35}"
+    r"|-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)"
+)
+_SECRET_ASSIGNMENT = re.compile(
+    r"\b(?P<name>[A-Za-z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY)"
+    r"[A-Za-z0-9_]*)(?P<sep>\s*[=:]\s*['\"]?)(?P<value>(?=[^\s'\"]*[A-Za-z])[^\s'\"]{6,})",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -161,6 +172,14 @@ class LineReader:
         return self.digest.hexdigest()
 
 
+def scrub(text: str) -> str:
+    """``logs.redact`` plus token shapes and ``NAME_TOKEN=value`` assignments (name kept)."""
+    if not text:
+        return text
+    text = _MORE_SHAPES.sub(REDACTED, redact(text))
+    return _SECRET_ASSIGNMENT.sub(lambda m: f"{m['name']}{m['sep']}{REDACTED}", text)
+
+
 def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text) if "\x1b" in text else text
 
@@ -168,7 +187,7 @@ def strip_ansi(text: str) -> str:
 def redact_json(value: Any) -> Any:
     """A copy of a parsed JSON value with every string redacted and secret-named values gone."""
     if isinstance(value, str):
-        return redact(value)
+        return scrub(value)
     if isinstance(value, list):
         return [redact_json(item) for item in value]
     if isinstance(value, dict):

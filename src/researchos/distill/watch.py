@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from researchos.distill.service import Distiller
+from researchos.distill.source import scrub
 from researchos.errors import InputError, NotFound, ResearchOSError
-from researchos.logs import redact
 from researchos.store.transcripts import find_processed, record_processed
 
 if TYPE_CHECKING:
@@ -158,12 +158,12 @@ class Watcher:
             report = self.distiller.distill(path, ara=self.ara, fmt=self.fmt, display=rel)
         except InputError as exc:  # bad input: the same bytes fail the same way
             seen.handled = True
-            self._record(sha, rel, path, "failed", error=redact(str(exc)))
-            return FileResult(rel, "failed", detail=redact(str(exc)), seconds=_since(started))
+            self._record(sha, rel, path, "failed", error=scrub(str(exc)))
+            return FileResult(rel, "failed", detail=scrub(str(exc)), seconds=_since(started))
         except ResearchOSError as exc:
             seen.retry_at = time.time() + self.retry_s
             return FileResult(
-                rel, "failed", detail=f"{redact(str(exc))} (will retry)", seconds=_since(started)
+                rel, "failed", detail=f"{scrub(str(exc))} (will retry)", seconds=_since(started)
             )
         seen.handled = True
         rejected = sum(report.rejected.values())

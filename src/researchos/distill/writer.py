@@ -194,6 +194,9 @@ def discard_ara(service: AraService, slug: str, origin: Origin) -> None:
     with content_change(service.workspace.root, service.workspace.var_dir, meta, ara=slug) as cs:
         for path in list(iter_files(root)):
             cs.delete(path)
+    for directory in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
+        directory.rmdir()  # only empty directories are left: git does not track them
+    root.rmdir()
 
 
 def evidence_file(stem: str, sha256: str, fmt: str) -> str:

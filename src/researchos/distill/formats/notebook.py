@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from researchos.distill.formats import Block, Record
-from researchos.distill.source import Limits, Progress, ReadStats, check_size, strip_ansi
+from researchos.distill.source import Limits, Progress, ReadStats, check_size, scrub, strip_ansi
 from researchos.errors import InputError
-from researchos.logs import redact
 
 IMAGE_TYPES = ("image/", "application/pdf", "application/vnd.")
 
@@ -154,7 +153,7 @@ class NotebookReader:
 
     @staticmethod
     def _clean(text: str) -> str:
-        return redact(strip_ansi(text)).replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+        return scrub(strip_ansi(text)).replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
 
 
 def _joined(value: Any) -> str:

@@ -6,8 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from researchos.distill.formats import Block, Record
-from researchos.distill.source import Limits, LineReader, Progress, ReadStats, strip_ansi
-from researchos.logs import redact
+from researchos.distill.source import (
+    Limits,
+    LineReader,
+    Progress,
+    ReadStats,
+    scrub,
+    strip_ansi,
+)
+from researchos.logs import REDACTED
 
 
 class TextReader:
@@ -20,7 +27,13 @@ class TextReader:
         return self._lines.sha256
 
     def records(self) -> Iterator[Record]:
+        in_key = False  # lines of a pasted private key block are dropped whole
         for raw in self._lines:
-            text = redact(strip_ansi(raw.text))
+            text = scrub(strip_ansi(raw.text))
+            if "PRIVATE KEY-----" in raw.text and "-----BEGIN" in raw.text:
+                in_key = "-----END" not in raw.text
+            elif in_key:
+                in_key = "-----END" not in raw.text
+                text = REDACTED
             block = Block("line", text, raw.number, per_line=True)
             yield Record(raw.number, raw.number, (text,), (block,))
