@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from researchos.app import App
-from researchos.distill import Distiller, Limits, limits_for
+from researchos.distill import Distiller, limits_for
 from researchos.distill.mock import distil_events
 from researchos.providers.mock import responders
 from researchos.providers.mock.responders import find_responder, mock_responder
@@ -32,10 +32,6 @@ def fixtures(tmp_path: Path) -> Path:
 @pytest.fixture
 def distiller(app: App) -> Distiller:
     return Distiller(app, limits_for(app.settings))
-
-
-def make_distiller(app: App, **limits: Any) -> Distiller:
-    return Distiller(app, Limits(**limits))
 
 
 @pytest.fixture

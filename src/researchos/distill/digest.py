@@ -71,7 +71,9 @@ def select(events: list[Event], budget: int) -> tuple[list[Event], list[str], in
 
 def chunks(events: list[Event], *, chunk_tokens: int, max_chunks: int) -> tuple[list[Chunk], int]:
     room = max(chunk_tokens - PROMPT_TOKENS, 200)
-    chosen, lines, left_out = select(events, room * max_chunks)
+    line_max = tokens("x" * (DIGEST_TEXT_CHARS + 80))
+    # a chunk may end up to one line short of full, so keep that much slack per chunk
+    chosen, lines, left_out = select(events, max(room - line_max, line_max) * max_chunks)
     packed: list[Chunk] = []
     current: list[int] = []
     used = 0

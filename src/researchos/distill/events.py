@@ -104,16 +104,30 @@ class EventLog:
     seen: Counter[str] = field(default_factory=Counter)
     _next: int = 1
 
+    def accepts(self, kind: str, signal: str | None = None) -> bool:
+        """Whether an event of this kind would be kept (counted as dropped when not)."""
+        size = len(self.events)
+        if size < self.max_events:
+            return True
+        low = signal is None and PRIORITY.get(kind, LOW_PRIORITY) >= LOW_PRIORITY
+        return not low and size < 2 * self.max_events
+
     def add(self, kind: EventKind, span: Span, text: str, **fields: Any) -> Event | None:
         self.seen[kind] += 1
-        event = Event(f"E{self._next}", kind, span, text, **fields)
+        number = self._next
         self._next += 1
-        full = len(self.events) >= self.max_events
-        if (full and event.priority >= LOW_PRIORITY) or len(self.events) >= 2 * self.max_events:
+        if not self.accepts(kind, fields.get("signal")):
             self.dropped[kind] += 1
             return None
+        event = Event(f"E{number}", kind, span, text, **fields)
         self.events.append(event)
         return event
+
+    def skip(self, kind: str, count: int = 1) -> None:
+        """Count events that were never built because ``accepts`` said no."""
+        self.seen[kind] += count
+        self.dropped[kind] += count
+        self._next += count
 
     def counts(self) -> dict[str, int]:
         return {kind: self.seen[kind] for kind in EVENT_KINDS if self.seen[kind]}

@@ -72,7 +72,9 @@ class Extractor:
     def _output(self, block: Block) -> None:
         self._add("output", block, 0, len(block.text), role=block.role, tool=block.tool)
         found: list[Finding] = []
-        scanner = TextScanner(found.append, chars=self.chars)
+        scanner = TextScanner(
+            found.append, chars=self.chars, accepts=self.log.accepts, skip=self.log.skip
+        )
         offset = 0
         for index, text in enumerate(block.text.split("\n")):
             line = block.line + index if block.per_line else block.line
@@ -94,7 +96,12 @@ class Extractor:
     def _line(self, block: Block) -> None:
         text = block.text
         if self._lines is None:
-            self._lines = TextScanner(lambda f: self._finding(f, None), chars=self.chars)
+            self._lines = TextScanner(
+                lambda f: self._finding(f, None),
+                chars=self.chars,
+                accepts=self.log.accepts,
+                skip=self.log.skip,
+            )
         prompt = _PROMPT.match(text)
         if prompt:
             self._add("command", block, prompt.start(prompt.lastgroup or 0), len(text))

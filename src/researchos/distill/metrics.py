@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _WORDS = """acc accuracy loss nll f1 f1score precision recall auc auroc roc rocauc aupr ap map
 bleu rouge rougel meteor perplexity ppl mse rmse mae mape r2 error err wer cer top1 top5
@@ -30,6 +31,10 @@ _PERCENT_FIRST = re.compile(
     rf"(?<![\w.])(?P<value>{NUMBER})\s?(?P<unit>%)\s+(?P<name>[A-Za-z][\w@-]*(?: [A-Za-z][\w@-]*)?)"
 )
 _JSON_VALUE = re.compile(rf"\s*:\s*[-+]?{NUMBER}")
+_SPLIT = re.compile(r"[\s_.-]+")
+_TOKENS = re.compile(r"[\s_./@:()\[\]-]+")
+_SEPARATOR = re.compile(r":?-{2,}:?")
+_HEADER_LINE = re.compile(r"^\s*[A-Za-z][\w@./-]*(?:\s+[A-Za-z][\w@./-]*)+\s*$")
 
 
 @dataclass(frozen=True)
@@ -41,16 +46,17 @@ class MetricHit:
     end: int
 
 
+@lru_cache(maxsize=65536)
 def is_metric_name(name: str) -> bool:
     lowered = name.lower().strip()
     if NAMED.match(lowered):
         return True
-    compact = re.sub(r"[\s_.-]+", "", lowered)
-    if compact in METRIC_WORDS:
+    if _SPLIT.sub("", lowered) in METRIC_WORDS:
         return True
-    return any(token in METRIC_WORDS for token in re.split(r"[\s_./@:()\[\]-]+", lowered))
+    return any(token in METRIC_WORDS for token in _TOKENS.split(lowered))
 
 
+@lru_cache(maxsize=65536)
 def clean_name(name: str) -> str:
     words = name.split()
     while words and words[0].lower() in STOP:
@@ -135,16 +141,19 @@ class TableReader:
     def feed(self, line: str) -> list[MetricHit] | None:
         """Metrics of a table row; [] for a header or separator; None when not in a table."""
         pipe_cells = _pipe_cells(line)
-        cells = pipe_cells if pipe_cells is not None else line.split()
         if self.header is not None and (pipe_cells is not None) == self.pipe:
-            if self.pipe and all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+            cells = pipe_cells if pipe_cells is not None else line.split()
+            if self.pipe and all(_SEPARATOR.fullmatch(c) for c in cells if c):
                 return []
             row = self._row(line, cells)
             if row is not None:
                 return row
         self.header = None
-        if _is_header(cells, pipe=pipe_cells is not None):
-            self.header, self.pipe = cells, pipe_cells is not None
+        if pipe_cells is not None and _is_header(pipe_cells, pipe=True):
+            self.header, self.pipe = pipe_cells, True
+            return []
+        if pipe_cells is None and _HEADER_LINE.match(line) and _is_header(line.split(), pipe=False):
+            self.header, self.pipe = line.split(), False
             return []
         return None
 
@@ -174,8 +183,9 @@ def _pipe_cells(line: str) -> list[str] | None:
 
 
 def _is_header(cells: list[str], *, pipe: bool) -> bool:
-    if not 2 <= len(cells) <= 16 or not any(is_metric_name(c) for c in cells if c):
+    if not 2 <= len(cells) <= 16:
         return False
-    if pipe:
-        return all(numeric_cell(c) is None for c in cells)
-    return all(re.fullmatch(r"[A-Za-z][\w@./-]*", c) for c in cells)
+    # a whitespace header was matched by _HEADER_LINE already; a pipe header has no numbers
+    if pipe and any(numeric_cell(c) is not None for c in cells):
+        return False
+    return any(is_metric_name(c) for c in cells if c)

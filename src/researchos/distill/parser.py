@@ -104,7 +104,8 @@ def read_spans(session: ParsedSession, wanted: set[int], *, limits: Limits) -> S
     reader = open_reader(session.format, session.path, limits, session.display)
     source = SpanSource()
     buffer: list[str] | None = [] if session.size <= limits.evidence_full_bytes else None
-    for record in reader.records():
+    only = None if buffer is not None else wanted.__contains__
+    for record in reader.records(only):
         for number, text in record.span_texts():
             if number in wanted:
                 source.texts[number] = text

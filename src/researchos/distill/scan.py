@@ -26,18 +26,8 @@ _ERROR_LINE = re.compile(
     r"|\b(?:command not found|No such file or directory|Segmentation fault|[Oo]ut of memory"
     r"|Killed)\b"
 )
-_ERROR_HINTS = (
-    "rror",
-    "xception",
-    "FAIL",
-    "fatal",
-    "FATAL",
-    "not found",
-    "No such",
-    "Segm",
-    "memory",
-    "Killed",
-)
+_ERROR_HINT = re.compile(r"rror|xception|FAIL|fatal|FATAL|not found|No such|Segm|memory|Killed")
+_DIGIT = re.compile(r"\d")
 TRACEBACK_KEEP = 8
 
 
@@ -68,9 +58,18 @@ class _Traceback:
 class TextScanner:
     """Feeds lines, emits findings; ``close`` flushes a traceback still open."""
 
-    def __init__(self, emit: Emit, *, chars: int) -> None:
+    def __init__(
+        self,
+        emit: Emit,
+        *,
+        chars: int,
+        accepts: Callable[[str], bool] | None = None,
+        skip: Callable[[str, int], None] | None = None,
+    ) -> None:
         self.emit = emit
         self.chars = chars
+        self.accepts = accepts  # past the event limit, metrics are only counted (``skip``)
+        self.skip = skip
         self.tables = TableReader()
         self.traceback: _Traceback | None = None
 
@@ -86,13 +85,13 @@ class TextScanner:
         if table is not None:  # a header, a separator or a row of a table
             self._emit_metrics(line_no, base, text, table)
             return
-        if any(ch.isdigit() for ch in text):
+        if _DIGIT.search(text):
             hits = json_metrics(text)
             hits = inline_metrics(text) if hits is None else hits
             if hits:
                 self._emit_metrics(line_no, base, text, hits)
                 return
-        if any(hint in text for hint in _ERROR_HINTS):
+        if _ERROR_HINT.search(text):
             self._error_line(line_no, base, text)
 
     def close(self) -> None:
@@ -144,6 +143,10 @@ class TextScanner:
     # --- single lines ----------------------------------------------------------------------
 
     def _emit_metrics(self, line_no: int, base: int, text: str, hits: list[MetricHit]) -> None:
+        if hits and self.accepts is not None and not self.accepts("metric"):
+            if self.skip is not None:
+                self.skip("metric", len(hits))
+            return
         quoted, truncated = cap_text(text, self.chars)
         for hit in hits:
             self.emit(

@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ _MORE_SHAPES = re.compile(
     r"|hf_[A-Za-z0-9]{30,}|AKIA[0-9A-Z]{16}|xox[abprs]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_\-]{35}"
     r"|-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)"
 )
+_SECRET_WORDS = ("secret", "token", "passw", "apikey", "api_key", "access_key")
 _SECRET_ASSIGNMENT = re.compile(
     r"\b(?P<name>[A-Za-z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY)"
     r"[A-Za-z0-9_]*)(?P<sep>\s*[=:]\s*['\"]?)(?P<value>(?=[^\s'\"]*[A-Za-z])[^\s'\"]{6,})",
@@ -177,6 +179,9 @@ def scrub(text: str) -> str:
     if not text:
         return text
     text = _MORE_SHAPES.sub(REDACTED, redact(text))
+    lowered = text.lower()
+    if not any(word in lowered for word in _SECRET_WORDS):  # the regex is slow; most text passes
+        return text
     return _SECRET_ASSIGNMENT.sub(lambda m: f"{m['name']}{m['sep']}{REDACTED}", text)
 
 
@@ -185,17 +190,52 @@ def strip_ansi(text: str) -> str:
 
 
 def redact_json(value: Any) -> Any:
-    """A copy of a parsed JSON value with every string redacted and secret-named values gone."""
+    """A copy of a parsed JSON value with every string redacted and secret-named values gone.
+
+    Fast path: when neither any key names a secret nor ``scrub`` changes the record's strings
+    joined together, no single string would change either, and the value is returned as is.
+    """
+    strings: list[str] = []
+    if not _collect(value, strings) and scrub(_JOIN.join(strings)) == _JOIN.join(strings):
+        return value
+    return _redacted(value)
+
+
+_JOIN = "\n"
+
+
+def _collect(value: Any, strings: list[str]) -> bool:
+    """Gather the strings of ``value``; True when a key names a secret."""
+    if isinstance(value, str):
+        strings.append(value)
+    elif isinstance(value, list):
+        return any([_collect(item, strings) for item in value])
+    elif isinstance(value, dict):
+        flagged = False
+        for key, item in value.items():
+            if isinstance(item, str) and item and _secret_key(str(key)):
+                flagged = True
+            flagged = _collect(item, strings) or flagged
+        return flagged
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _secret_key(key: str) -> bool:
+    return bool(_SECRET_KEY.search(key))
+
+
+def _redacted(value: Any) -> Any:
     if isinstance(value, str):
         return scrub(value)
     if isinstance(value, list):
-        return [redact_json(item) for item in value]
+        return [_redacted(item) for item in value]
     if isinstance(value, dict):
         return {
             key: (
                 REDACTED
-                if isinstance(item, str) and item and _SECRET_KEY.search(str(key))
-                else redact_json(item)
+                if isinstance(item, str) and item and _secret_key(str(key))
+                else _redacted(item)
             )
             for key, item in value.items()
         }

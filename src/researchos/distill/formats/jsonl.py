@@ -4,7 +4,7 @@ truncated final line tolerated and reported."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +26,13 @@ class JsonlReader:
     def sha256(self) -> str:
         return self._lines.sha256
 
-    def records(self) -> Iterator[Record]:
+    def records(self, only: Callable[[int], bool] | None = None) -> Iterator[Record]:
+        """Every line's record; with ``only``, lines it refuses are hashed but not decoded."""
         for raw in self._lines:
-            record = self._record(raw)
-            yield record
+            if only is not None and not only(raw.number):
+                yield Record(raw.number, raw.number, ("",), joined=True)
+            else:
+                yield self._record(raw)
 
     def _record(self, raw: RawLine) -> Record:
         number = raw.number
@@ -52,7 +55,8 @@ class JsonlReader:
                 "is not a JSON object", file=self.display, field=f"line {number}", fix=self.fix
             )
         clean = redact_json(data)
-        evidence = raw.text if clean == data else json.dumps(clean, ensure_ascii=False)
+        same = clean is data or clean == data
+        evidence = raw.text if same else json.dumps(clean, ensure_ascii=False)
         return Record(number, number, (evidence,), tuple(self.blocks(clean, number)), joined=True)
 
     def blocks(self, data: dict[str, Any], line: int) -> list[Block]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,8 @@ class NotebookReader:
     def sha256(self) -> str:
         return self._sha
 
-    def records(self) -> Iterator[Record]:
+    def records(self, only: Callable[[int], bool] | None = None) -> Iterator[Record]:
+        """Every cell's record (a notebook is rendered whole; ``only`` changes nothing)."""
         cells = self._load()
         line = 1
         for index, cell in enumerate(cells):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from researchos.distill.formats import Block, Record
@@ -26,14 +26,16 @@ class TextReader:
     def sha256(self) -> str:
         return self._lines.sha256
 
-    def records(self) -> Iterator[Record]:
-        in_key = False  # lines of a pasted private key block are dropped whole
+    def records(self, only: Callable[[int], bool] | None = None) -> Iterator[Record]:
+        """One record per line; with ``only``, refused lines are hashed but not kept."""
+        in_key = False  # lines inside a pasted private key block are dropped whole
         for raw in self._lines:
-            text = scrub(strip_ansi(raw.text))
-            if "PRIVATE KEY-----" in raw.text and "-----BEGIN" in raw.text:
+            inside = in_key
+            if in_key or ("PRIVATE KEY-----" in raw.text and "-----BEGIN" in raw.text):
                 in_key = "-----END" not in raw.text
-            elif in_key:
-                in_key = "-----END" not in raw.text
-                text = REDACTED
+            if only is not None and not only(raw.number):
+                yield Record(raw.number, raw.number, ("",))
+                continue
+            text = REDACTED if inside else scrub(strip_ansi(raw.text))
             block = Block("line", text, raw.number, per_line=True)
             yield Record(raw.number, raw.number, (text,), (block,))
