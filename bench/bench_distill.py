@@ -114,8 +114,9 @@ def show(rows: list[dict[str, Any]]) -> None:
         print(
             f"{row['size_mb']} MB: {row['seconds']} s wall ({row['cpu_s']} s CPU), "
             f"{row['seconds'] / row['baseline_json_s']:.0f}x a bare json.loads pass; peak RSS "
-            f"{row['peak_rss_mb']} MB (+{growth:.0f} MB over the app, "
-            f"{row['peak_rss_mb'] / row['size_mb']:.2f} MB per MB of transcript)"
+            f"{row['peak_rss_mb']} MB = {row['peak_rss_mb'] / row['size_mb']:.2f}x the file; "
+            f"+{growth:.0f} MB over the app before distilling = "
+            f"{growth / row['size_mb']:.2f}x the file"
         )
     if len(rows) > 1:
         small, big = rows[0], rows[-1]
@@ -124,7 +125,7 @@ def show(rows: list[dict[str, Any]]) -> None:
             f"{big['seconds'] / small['seconds']:.1f}, CPU x{big['cpu_s'] / small['cpu_s']:.1f}"
         )
     for row in rows:
-        if row["size_mb"] >= 45:
+        if 45 <= row["size_mb"] <= 55:  # the goal is stated for 50 MB
             verdict = "met" if row["seconds"] < 30 else "MISSED"
             print(f"goal: {row['size_mb']} MB under 30 s in mock mode: {verdict}")
 
