@@ -4,7 +4,7 @@ exploration-tree nodes and evidence references, all validated in memory before a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -15,6 +15,7 @@ from researchos.artifacts.models import (
     Claim,
     DecisionTrace,
     ExplorationNode,
+    ExplorationTree,
     FailureTrace,
     utcnow,
 )
@@ -31,6 +32,7 @@ from researchos.distill.proposal import (
     Quote,
 )
 from researchos.distill.source import scrub
+from researchos.distill.writer import Plan, Snapshot
 from researchos.files import dump_yaml
 
 DISCOUNT_MONTHS = 18
@@ -78,6 +80,37 @@ class Content:
             )
             for t in self.traces
         }
+
+
+def q_lines(quote: Quote) -> range:
+    return range(quote.line_start, quote.line_end + 1)
+
+
+def plan_builder(
+    accepted: list[Grounded],
+    ctx: Context,
+    root_title: str,
+    evidence: Mapping[str, bytes],
+    manifest_changes: dict[str, Any],
+) -> Callable[[Snapshot], Plan]:
+    """How to lay the accepted items out on top of the ARA as a snapshot finds it."""
+
+    def build(snapshot: Snapshot) -> Plan:
+        content = build_content(accepted, ctx, Ids(set(snapshot.taken)), root_title)
+        nodes = [n.model_dump(mode="json") for n in [*snapshot.tree.nodes, *content.nodes]]
+        tree = model_from_data(ExplorationTree, {"nodes": nodes}, display="traces/exploration.yaml")
+        files: dict[str, bytes | str] = {**evidence, **content.trace_files()}
+        files["traces/exploration.yaml"] = dump_yaml(
+            tree.model_dump(mode="json", exclude_none=True)
+        )
+        return Plan(
+            claims=[c.model_dump(mode="json", exclude_none=True) for c in content.claims],
+            files=files,
+            trace_ids=[t.id for t in content.traces],
+            manifest_changes=manifest_changes,
+        )
+
+    return build
 
 
 def months_ahead(months: int) -> date:

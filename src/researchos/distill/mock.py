@@ -16,10 +16,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import BaseModel
+
 from researchos.distill.cues import alternative, reason
 from researchos.distill.metrics import NUMBER
 from researchos.distill.proposal import DistillProposal
 from researchos.providers.mock.responders import mock_responder
+from researchos.providers.mock.schema_sample import sample_model
 from researchos.providers.types import ModelRequest
 
 Events = Sequence[dict[str, Any]]
@@ -36,7 +39,11 @@ _NUMBER = re.compile(NUMBER)
 
 
 @mock_responder("distillation")
-def distil_events(request: ModelRequest, rng: random.Random) -> DistillProposal:
+def distil_events(request: ModelRequest, rng: random.Random) -> BaseModel | str:
+    if request.schema is None:
+        return "[MOCK] distillation: ask with schema=DistillProposal for grounded proposals."
+    if request.schema is not DistillProposal:  # another caller's schema: a valid sample
+        return sample_model(request.schema, rng)
     events: Events = list(request.context.get("events") or [])
     return DistillProposal.model_validate(
         {

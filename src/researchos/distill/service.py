@@ -14,17 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from researchos.artifacts.models import AraProvenance, ExplorationTree
-from researchos.artifacts.reader import model_from_data
+from researchos.artifacts.models import AraProvenance
 from researchos.artifacts.service import Origin
 from researchos.distill.digest import Proposals, propose
 from researchos.distill.grounding import GroundingResult, ground, wanted_lines
-from researchos.distill.layout import Context, Ids, build_content
+from researchos.distill.layout import Context, plan_builder, q_lines
 from researchos.distill.parser import ParsedSession, SpanSource, parse_transcript, read_spans
 from researchos.distill.source import Limits, Progress
 from researchos.distill.writer import (
-    Plan,
-    Snapshot,
     Target,
     Written,
     choose_target,
@@ -33,7 +30,7 @@ from researchos.distill.writer import (
     write,
 )
 from researchos.errors import InputError
-from researchos.files import dump_yaml, sha256_bytes
+from researchos.files import sha256_bytes
 from researchos.providers.types import ModelRequest, ModelResponse
 
 if TYPE_CHECKING:
@@ -154,14 +151,8 @@ class Distiller:
         result: GroundingResult,
         spans: SpanSource,
     ) -> tuple[Written, str]:
-        cited = {
-            n
-            for g in result.accepted
-            for q in g.quotes
-            for n in range(q.line_start, q.line_end + 1)
-        }
+        cited = {n for g in result.accepted for q in g.quotes for n in q_lines(q)}
         data = spans.full if spans.full is not None else spans.excerpt(cited, session.lines)
-        mode = "full" if spans.full is not None else "cited-lines"
         rel = evidence_file(session.path.stem, session.sha256, session.format)
         if not target.new:
             evidence_conflict(self.app.aras, target.slug, rel, data)
@@ -180,51 +171,24 @@ class Distiller:
         )
         title = session.title or proposals.proposal.title or session.first_prompt or session.name
         title = " ".join(title.split())[:120]
-
-        def build(snapshot: Snapshot) -> Plan:
-            content = build_content(
-                result.accepted, ctx, Ids(set(snapshot.taken)), f"Session {session.name}: {title}"
-            )
-            tree = model_from_data(
-                ExplorationTree,
-                {
-                    "nodes": [
-                        n.model_dump(mode="json") for n in [*snapshot.tree.nodes, *content.nodes]
-                    ]
-                },
-                display=f"ara/{target.slug}/traces/exploration.yaml",
-            )
-            files: dict[str, bytes | str] = {rel: data, **content.trace_files()}
-            files["traces/exploration.yaml"] = dump_yaml(
-                tree.model_dump(mode="json", exclude_none=True)
-            )
-            return Plan(
-                claims=[c.model_dump(mode="json", exclude_none=True) for c in content.claims],
-                files=files,
-                trace_ids=[t.id for t in content.traces],
-                manifest_changes={
-                    "routing": proposals.routing,
-                    "flags": ["MOCK"] if mock else [],
-                    "tags": ["distill"],
-                },
-            )
-
-        provenance = AraProvenance(source="distill", created_by=ACTOR, origin=session.name)
+        flags = ["MOCK"] if mock else []
+        changes = {"routing": proposals.routing, "flags": flags, "tags": ["distill"]}
+        build = plan_builder(
+            result.accepted, ctx, f"Session {session.name}: {title}", {rel: data}, changes
+        )
         create = {
             "title": title,
             "mode": "mock" if mock else self.app.run_mode,
             "description": f"Distilled from {session.name} ({session.format}, "
             f"{session.lines} lines, sha256 {session.sha256[:16]}).",
             "tags": ["distill", session.format],
-            "provenance": provenance,
+            "provenance": AraProvenance(source="distill", created_by=ACTOR, origin=session.name),
         }
+        claims = result.counts("accepted")["claims"]
+        summary = f"distil {session.name}: {claims} claims, {len(result.accepted) - claims} traces"
         origin = Origin(ACTOR, model_tier=tier)
-        summary = (
-            f"distil {session.name}: {result.counts('accepted')['claims']} claims, "
-            f"{len(result.accepted) - result.counts('accepted')['claims']} traces"
-        )
         written = write(self.app.aras, target, build, create=create, origin=origin, summary=summary)
-        return written, mode
+        return written, "full" if spans.full is not None else "cited-lines"
 
     def _report(
         self,

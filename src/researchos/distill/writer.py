@@ -32,6 +32,7 @@ from researchos.errors import Conflict
 from researchos.files import dump_yaml, iter_files, sha256_bytes
 from researchos.history.changes import content_change
 from researchos.history.commits import ChangeMeta
+from researchos.history.git import Git
 from researchos.history.locks import named_lock
 
 MAX_SLUG_TRIES = 50
@@ -169,8 +170,6 @@ def _commit(
             discard_ara(service, target.slug, origin)
         raise
     evidence = next((p for p in plan.files if p.startswith("evidence/")), "")
-    from researchos.history.git import Git
-
     return Written(
         target.slug,
         target.new or target.resume,
