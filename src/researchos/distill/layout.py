@@ -51,7 +51,7 @@ class Context:
     model_tier: str | None
     mock: bool
     events: Mapping[str, Event]
-    span_text: Any  # Callable[[int, int], str]
+    span_text: Callable[[int, int], str]
 
 
 @dataclass
@@ -126,8 +126,9 @@ def build_content(grounded: list[Grounded], ctx: Context, ids: Ids, root_title: 
     checkpoints: dict[str, str] = {}
     for item in (g for g in grounded if g.kind == "checkpoints"):
         trace = _checkpoint(item, ctx, ids, root, content)
-        if item.item.numbers and item.item.numbers[0].metric:  # type: ignore[union-attr]
-            checkpoints.setdefault(str(item.item.numbers[0].metric).lower(), trace.id)  # type: ignore[union-attr]
+        metric = next((n.metric for n in trace.numbers if n.metric), None)
+        if metric:
+            checkpoints.setdefault(metric.lower(), trace.id)
     for item in grounded:
         if item.kind == "dead_ends":
             _dead_end(item, ctx, ids, root, content)

@@ -109,11 +109,11 @@ def json_metrics(line: str) -> list[MetricHit] | None:
         return [MetricHit(data["metric"], float(data["value"]), None, max(start, 0), len(line))]
     hits = []
     for key, value in _flat(data):
-        if _is_number(value) and is_metric_name(key):
+        if isinstance(value, int | float) and not isinstance(value, bool) and is_metric_name(key):
             start = line.find(f'"{key}"')
             found = _JSON_VALUE.match(line, start + len(key) + 2) if start >= 0 else None
             end = found.end() if found else len(line)
-            hits.append(MetricHit(key, float(value), None, max(start, 0), end))  # type: ignore[arg-type]
+            hits.append(MetricHit(key, float(value), None, max(start, 0), end))
     return hits
 
 
