@@ -201,6 +201,31 @@ class Settings(BaseSettings):
         default="approver@localhost", description="Who receives approval requests."
     )
 
+    # --- distiller ---------------------------------------------------------------------------
+    distill_max_mb: int = Field(
+        default=512, ge=1, description="Largest transcript `researchos distill` reads, in MB."
+    )
+    distill_notebook_max_mb: int = Field(
+        default=64, ge=1, description="Largest Jupyter notebook the distiller reads (whole), in MB."
+    )
+    distill_evidence_full_mb: int = Field(
+        default=8,
+        ge=0,
+        description="Transcripts up to this size (MB) are copied whole, redacted, into the ARA's "
+        "evidence/raw/; larger ones keep only the lines that claims and traces cite.",
+    )
+    distill_chunk_tokens: int = Field(
+        default=12000,
+        ge=1000,
+        description="Token budget of one distillation model call (event digest + instructions).",
+    )
+    distill_max_chunks: int = Field(
+        default=8,
+        ge=1,
+        description="Most model calls per transcript; beyond that budget low-signal events "
+        "(plain outputs and messages) are left out of the digest.",
+    )
+
     def phase_overrides(self) -> dict[str, str]:
         """Per-phase overrides captured when the settings were loaded."""
         return dict(getattr(self, "_phase_overrides", {}))

@@ -16,6 +16,7 @@ from researchos.cli import (
     approvals,
     ara,
     demo,
+    distill,
     docs,
     drafts,
     kits,
@@ -93,6 +94,7 @@ app.command("compile")(papers.compile_command)
 app.command("seal")(seal.seal)
 app.command("seal-checks")(seal.checks)
 app.command("metrics")(seal.metrics)
+app.command("distill")(distill.distill)
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70

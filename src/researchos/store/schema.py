@@ -1,6 +1,7 @@
 """Every table module of the store, imported once so ``metadata`` knows all tables."""
 
 from researchos.store import (  # noqa: F401  (importing a module registers its tables)
+    distill_tables,
     pipeline_tables,
     provider_tables,
     runs,

@@ -33,6 +33,7 @@ RESPONDER_MODULES: list[str] = [
     "researchos.landscape.responders",
     "researchos.compile.mock",
     "researchos.seal.mock_reviewers",
+    "researchos.distill.mock",
 ]
 
 _responders: dict[str, Responder] = {}
