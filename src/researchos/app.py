@@ -22,6 +22,7 @@ from researchos.workspace import Workspace, default_home, init_workspace, open_w
 # The heavier parts are imported inside their properties: a command pays only for what it uses.
 if TYPE_CHECKING:
     from researchos.credentials import SecretStore
+    from researchos.distill import Distiller
     from researchos.kits.registry import KitRegistry
     from researchos.landscape.service import LandscapeService
     from researchos.learning.service import LearningService
@@ -169,6 +170,15 @@ class App:
         from researchos.seal import SealService
 
         return SealService(self)
+
+    @cached_property
+    def distiller(self) -> Distiller:
+        """The session distiller, with Seal L1 run on every ARA it writes."""
+        from researchos.distill import Distiller, after_distill, limits_for
+        from researchos.seal.hooks import after_distill_seal
+
+        after_distill(after_distill_seal)
+        return Distiller(self, limits_for(self.settings))
 
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""

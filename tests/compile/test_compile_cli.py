@@ -20,7 +20,10 @@ def test_compile_json_then_show_and_log(cli, app, sample_pdf):
     assert shown["ara"]["provenance"]["origin"] == "gradient-noise.pdf"
     log = cli("log", "--ara", slug, "--json")
     events = [entry["event"] for entry in json.loads(log.out)]
-    assert events[:3] == ["compile.flag", "compile.add", "ara.create"]
+    assert events[:4] == ["ara.seal", "compile.flag", "compile.add", "ara.create"]
+    # Seal L1 ran on the new ARA and says what is missing: no reproduction code
+    assert result["hooks"]["seal_l1"]["passed"] is False
+    assert any("reproduce.sh" in f for f in result["hooks"]["seal_l1"]["findings"])
     validate = cli("ara", "validate", slug)
     assert validate.code == 0, validate.out + validate.err
 

@@ -28,6 +28,9 @@ def test_json_output_describes_the_distillation(cli: Cli, fixtures: Path) -> Non
     assert data["evidence_mode"] == "full" and data["warnings"] == []
     shown = json.loads(cli("ara", "show", data["ara"], "--json").out)
     assert [c["id"] for c in shown["claims"]] == data["claims"]
+    # Seal L1 ran afterwards and recorded its result on the ARA
+    l1 = data["hooks"]["after_distill_seal"]
+    assert l1["level"] == 1 and shown["ara"]["seal"]["l1"]["passed"] is l1["passed"]
 
 
 def test_human_output_and_forced_format(cli: Cli, fixtures: Path) -> None:

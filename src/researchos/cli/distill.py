@@ -13,7 +13,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 
 from researchos.cli.context import get_app
 from researchos.cli.output import emit_json, err_console, say
-from researchos.distill import Distiller, DistillReport, limits_for
+from researchos.distill import Distiller, DistillReport
 from researchos.distill.watch import FileResult, Watcher
 from researchos.errors import InputError
 
@@ -55,7 +55,7 @@ def distill(
             fix="`researchos distill session.jsonl` or `researchos distill --watch DIR --once`",
         )
     app = get_app(ctx)
-    distiller = Distiller(app, limits_for(app.settings))
+    distiller = app.distiller
     if watch is not None:
         watcher = Watcher(app, distiller, watch, ara=ara, fmt=fmt, settle=settle, interval=interval)
         _watch(watcher, once=once, as_json=as_json)

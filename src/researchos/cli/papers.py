@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -15,13 +15,14 @@ from researchos.compile.compiler import AfterCompile, CompileResult, compile_pap
 
 
 def after_compile(app: App) -> tuple[AfterCompile, ...]:
-    """What runs on the whole ARA once a compile succeeds.
+    """What runs on the whole ARA once a compile succeeds: Seal L1 (its summary lands in the
+    result's ``hooks``)."""
+    from researchos.seal.hooks import seal_structure
 
-    The hook for Seal (issue 6, part 1): return Seal L1 here, e.g.
-    ``(lambda result: seal(app, result.slug, level=1),)``, and every `researchos compile` runs
-    it on the new ARA.
-    """
-    return ()
+    def seal_l1(result: CompileResult) -> dict[str, Any]:
+        return seal_structure(app, result.slug)
+
+    return (seal_l1,)
 
 
 def compile_command(

@@ -42,7 +42,8 @@ from researchos.errors import Conflict, InputError
 from researchos.providers.router import ProviderRouter
 
 Progress = Callable[[str], None]
-AfterCompile = Callable[["CompileResult"], None]
+# a hook may return a summary; it lands in CompileResult.hooks under the hook's name
+AfterCompile = Callable[["CompileResult"], "dict[str, Any] | None"]
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _KINDS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html"}
 
@@ -67,6 +68,7 @@ class CompileResult:
     mock: bool
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    hooks: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -146,7 +148,9 @@ def compile_paper(
         **result_fields,
     )
     for hook in after:
-        hook(result)
+        outcome = hook(result)
+        if outcome is not None:
+            result.hooks[getattr(hook, "__name__", "hook")] = outcome
     return result
 
 
