@@ -13,13 +13,16 @@ from pathlib import Path
 from researchos.artifacts.service import AraService
 from researchos.history.changes import recover
 from researchos.history.locks import named_lock
+from researchos.knowledge.embedding import load_embedder
+from researchos.knowledge.retrieval import Retriever
+from researchos.knowledge.service import KnowledgeBase, KnowledgeSettings
 from researchos.logs import configure_logging
 from researchos.settings import Settings, load_settings
 from researchos.store.database import Database, sqlite_url
 from researchos.workspace import Workspace, default_home, init_workspace, open_workspace
 
 # content that a crash may leave uncommitted; var/ and packages/ are not content
-RECOVERABLE = ("ara/", "research-landscape/", "proposals/", "agents/", "system/")
+RECOVERABLE = ("ara/", "research-landscape/", "proposals/", "agents/", "system/", "knowledge/")
 
 
 def resolve_home(settings: Settings, path: Path | None = None) -> Path:
@@ -49,6 +52,22 @@ class App:
     @cached_property
     def aras(self) -> AraService:
         return AraService(self.workspace, self.database, self.actor)
+
+    @cached_property
+    def knowledge(self) -> KnowledgeBase:
+        settings = self.settings
+        retriever = Retriever(self.database, load_embedder(settings.knowledge_embedder))
+        return KnowledgeBase(
+            self.workspace,
+            self.database,
+            retriever,
+            actor=self.actor,
+            settings=KnowledgeSettings(
+                stale_days=settings.knowledge_stale_days,
+                duplicate_threshold=settings.knowledge_duplicate_threshold,
+                token_budget=settings.knowledge_token_budget,
+            ),
+        )
 
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""

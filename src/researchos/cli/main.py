@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from researchos import __version__
-from researchos.cli import ara, demo, docs, workspace
+from researchos.cli import ara, brief, demo, docs, issues, knowledge, workspace
 from researchos.cli.context import state
 from researchos.cli.output import err_console
 from researchos.errors import ResearchOSError
@@ -50,6 +50,9 @@ workspace.register(app)
 app.command("demo")(demo.demo)
 app.add_typer(ara.app, name="ara")
 app.add_typer(docs.app, name="docs")
+app.add_typer(knowledge.app, name="knowledge")
+app.command("brief")(brief.brief)
+app.add_typer(issues.app, name="issues")
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70

@@ -70,3 +70,8 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64), index=True)
     target: Mapped[str] = mapped_column(String(256))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+# Index tables of other areas live in their own modules; importing them here registers them
+# on Base.metadata (Alembic's target) once this module has defined Base.
+from researchos.store import knowledge_tables  # noqa: E402, F401

@@ -1,0 +1,376 @@
+"""Data access for the knowledge index: pages, full text (FTS5 / tsvector) and vectors.
+
+Keyword-only functions over a session that take and return plain dataclasses; the knowledge
+package never sees a SQLAlchemy model. Every write bumps the ``generation`` counter so an
+in-memory vector matrix knows when it is stale, even across processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import numpy as np
+from sqlalchemy import Table, delete, func, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from researchos.store.knowledge_tables import (
+    KnowledgePackageRow,
+    KnowledgePageRow,
+    KnowledgeStateRow,
+)
+
+_CHUNK = 500
+PAGES = cast(Table, KnowledgePageRow.__table__)
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """One page as the index holds it (body included unless fetched without it)."""
+
+    page_id: str
+    kind: str
+    title: str
+    review: str
+    path: str
+    body: str
+    summary: str
+    keywords: str
+    tags: list[str]
+    depends_on: list[str]
+    sources: list[dict[str, Any]]
+    packages: dict[str, str]
+    provenance: dict[str, Any]
+    created: datetime
+    updated: datetime
+    discount_after: datetime | None
+    content_sha256: str
+    embedding: bytes | None = None
+    embedding_model: str | None = None
+
+
+@dataclass(frozen=True)
+class PackageLink:
+    page_id: str
+    package: str
+    ecosystem: str | None
+    spec: str
+
+
+@dataclass(frozen=True)
+class VectorMatrix:
+    """All vectors of one model: ``matrix[i]`` belongs to ``page_ids[i]`` of kind ``kinds[i]``."""
+
+    generation: int
+    model: str
+    page_ids: list[str]
+    kinds: np.ndarray
+    matrix: np.ndarray
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _bump(session: Session) -> None:
+    session.execute(
+        update(KnowledgeStateRow)
+        .where(KnowledgeStateRow.key == "generation")
+        .values(value=KnowledgeStateRow.value + 1)
+    )
+
+
+def generation(session: Session) -> int:
+    value = session.scalar(
+        select(KnowledgeStateRow.value).where(KnowledgeStateRow.key == "generation")
+    )
+    return int(value or 0)
+
+
+# --- writes --------------------------------------------------------------------------------
+
+
+def delete_pages(session: Session, *, page_ids: Sequence[str]) -> None:
+    """Remove pages (and their full-text rows and package links) from the index."""
+    dialect = _dialect(session)
+    for chunk in _chunks(list(page_ids)):
+        if dialect == "sqlite":
+            seqs = session.scalars(
+                select(KnowledgePageRow.seq).where(KnowledgePageRow.page_id.in_(chunk))
+            ).all()
+            for seq_chunk in _chunks(list(seqs)):
+                params = {f"s{i}": s for i, s in enumerate(seq_chunk)}
+                marks = ", ".join(f":{k}" for k in params)
+                session.execute(text(f"DELETE FROM knowledge_fts WHERE rowid IN ({marks})"), params)
+        session.execute(delete(KnowledgePageRow).where(KnowledgePageRow.page_id.in_(chunk)))
+        session.execute(delete(KnowledgePackageRow).where(KnowledgePackageRow.page_id.in_(chunk)))
+    _bump(session)
+
+
+def clear(session: Session) -> None:
+    """Empty the knowledge index (before a rebuild)."""
+    if _dialect(session) == "sqlite":
+        session.execute(text("DELETE FROM knowledge_fts"))
+    session.execute(delete(KnowledgePackageRow))
+    session.execute(delete(KnowledgePageRow))
+    _bump(session)
+
+
+def put_pages(
+    session: Session, *, records: Sequence[PageRecord], links: Sequence[PackageLink]
+) -> None:
+    """Insert or replace pages with their package links, full text and vectors."""
+    delete_pages(session, page_ids=[r.page_id for r in records])
+    rows = [asdict(record) for record in records]
+    dialect = _dialect(session)
+    for chunk in _chunks(rows, 2000):
+        returned = session.execute(
+            insert(PAGES).returning(PAGES.c.seq, sort_by_parameter_order=True), list(chunk)
+        ).all()
+        seqs = [row[0] for row in returned]
+        if dialect == "sqlite":
+            _insert_fts(session, seqs, chunk)
+        elif dialect == "postgresql" and has_vector_column(session):
+            _insert_pg_vectors(session, seqs, chunk)
+    if links:
+        session.execute(insert(KnowledgePackageRow), [asdict(link) for link in links])
+
+
+def _insert_fts(session: Session, seqs: Sequence[int], rows: Sequence[dict[str, Any]]) -> None:
+    session.execute(
+        text(
+            "INSERT INTO knowledge_fts (rowid, title, keywords, body) "
+            "VALUES (:seq, :title, :keywords, :body)"
+        ),
+        [
+            {"seq": seq, "title": r["title"], "keywords": r["keywords"], "body": r["body"]}
+            for seq, r in zip(seqs, rows, strict=True)
+        ],
+    )
+
+
+def _vector_literal(blob: bytes) -> str:
+    return "[" + ",".join(f"{x:.6g}" for x in np.frombuffer(blob, dtype=np.float32)) + "]"
+
+
+def _insert_pg_vectors(
+    session: Session, seqs: Sequence[int], rows: Sequence[dict[str, Any]]
+) -> None:
+    params = [
+        {"seq": seq, "vec": _vector_literal(r["embedding"])}
+        for seq, r in zip(seqs, rows, strict=True)
+        if r["embedding"] is not None
+    ]
+    if not params:
+        return
+    session.execute(
+        text("UPDATE knowledge_pages SET embedding_vec = CAST(:vec AS vector) WHERE seq = :seq"),
+        params,
+    )
+    dim = len(np.frombuffer(rows[0]["embedding"] or b"", dtype=np.float32)) or None
+    if dim:
+        ensure_vector_index(session, dim=dim)
+
+
+_PG_INDEXED: set[tuple[str, int]] = set()
+
+
+def ensure_vector_index(session: Session, *, dim: int) -> None:
+    """An HNSW index over ``embedding_vec::vector(dim)`` (cosine); made once per dimension."""
+    key = (str(session.get_bind().engine.url), dim)
+    if key in _PG_INDEXED:
+        return
+    session.execute(
+        text(
+            f"CREATE INDEX IF NOT EXISTS ix_knowledge_vec_{int(dim)} ON knowledge_pages "
+            f"USING hnsw ((embedding_vec::vector({int(dim)})) vector_cosine_ops)"
+        )
+    )
+    _PG_INDEXED.add(key)
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+def has_vector_column(session: Session) -> bool:
+    """PostgreSQL with pgvector installed when the migration ran."""
+    if _dialect(session) != "postgresql":
+        return False
+    found = session.execute(
+        text(
+            "SELECT 1 FROM information_schema.columns "
+            "WHERE table_name = 'knowledge_pages' AND column_name = 'embedding_vec'"
+        )
+    ).scalar()
+    return bool(found)
+
+
+_RECORD_COLUMNS = [c for c in PAGES.c if c.name not in ("seq",)]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands timestamps back without a zone; they were written in UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _record(row: Any, *, with_body: bool) -> PageRecord:
+    data = dict(row._mapping)
+    data.pop("seq", None)
+    for key in ("created", "updated", "discount_after"):
+        data[key] = _aware(data[key])
+    if not with_body:
+        data.setdefault("body", "")
+        data.setdefault("embedding", None)
+    return PageRecord(**data)
+
+
+def fetch(session: Session, *, page_ids: Sequence[str], with_body: bool = True) -> list[PageRecord]:
+    """Pages by id, in the order asked; unknown ids are left out."""
+    columns = [c for c in _RECORD_COLUMNS if with_body or c.name not in ("body", "embedding")]
+    found: dict[str, PageRecord] = {}
+    for chunk in _chunks(list(dict.fromkeys(page_ids))):
+        for row in session.execute(select(*columns).where(PAGES.c.page_id.in_(chunk))):
+            record = _record(row, with_body=with_body)
+            found[record.page_id] = record
+    return [found[p] for p in page_ids if p in found]
+
+
+def listing(
+    session: Session, *, kind: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """id, kind, title, review, updated and path of pages, newest first."""
+    query = select(
+        PAGES.c.page_id, PAGES.c.kind, PAGES.c.title, PAGES.c.review, PAGES.c.updated, PAGES.c.path
+    ).order_by(PAGES.c.updated.desc(), PAGES.c.page_id)
+    if kind:
+        query = query.where(PAGES.c.kind == kind)
+    if limit:
+        query = query.limit(limit)
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def depends_on_map(session: Session, *, page_ids: Sequence[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for chunk in _chunks(list(page_ids)):
+        query = select(PAGES.c.page_id, PAGES.c.depends_on).where(PAGES.c.page_id.in_(chunk))
+        for page_id, deps in session.execute(query):
+            out[page_id] = list(deps or [])
+    return out
+
+
+def all_edges(session: Session) -> dict[str, list[str]]:
+    return {
+        page_id: list(deps or [])
+        for page_id, deps in session.execute(select(PAGES.c.page_id, PAGES.c.depends_on))
+    }
+
+
+def package_links(session: Session, *, packages: Sequence[str]) -> list[PackageLink]:
+    out: list[PackageLink] = []
+    for chunk in _chunks(list(packages)):
+        query = select(KnowledgePackageRow).where(KnowledgePackageRow.package.in_(chunk))
+        for row in session.scalars(query):
+            out.append(PackageLink(row.page_id, row.package, row.ecosystem, row.spec))
+    return out
+
+
+def count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(PAGES)) or 0)
+
+
+def embedding_models(session: Session) -> list[str]:
+    query = select(PAGES.c.embedding_model).distinct().where(PAGES.c.embedding_model.is_not(None))
+    return [m for m in session.scalars(query) if m]
+
+
+# --- search --------------------------------------------------------------------------------
+
+
+def _kind_filter(kinds: Sequence[str] | None, params: dict[str, Any]) -> str:
+    if not kinds:
+        return ""
+    names = []
+    for i, kind in enumerate(kinds):
+        params[f"k{i}"] = kind
+        names.append(f":k{i}")
+    return f" AND p.kind IN ({', '.join(names)})"
+
+
+def full_text(
+    session: Session, *, terms: Sequence[str], limit: int, kinds: Sequence[str] | None = None
+) -> list[tuple[str, float]]:
+    """(page id, score) best first: FTS5 BM25 on SQLite, ts_rank_cd on PostgreSQL.
+
+    ``terms`` must already be plain words (letters and digits); they are OR-ed.
+    """
+    if not terms:
+        return []
+    params: dict[str, Any] = {"limit": limit}
+    where_kind = _kind_filter(kinds, params)
+    if _dialect(session) == "sqlite":
+        params["q"] = " OR ".join(f'"{t}"' for t in terms)
+        sql = (
+            "SELECT p.page_id, -bm25(knowledge_fts, 3.0, 2.0, 1.0) AS score "
+            "FROM knowledge_fts JOIN knowledge_pages p ON p.seq = knowledge_fts.rowid "
+            f"WHERE knowledge_fts MATCH :q{where_kind} ORDER BY score DESC LIMIT :limit"
+        )
+    else:
+        params["q"] = " | ".join(terms)
+        sql = (
+            "SELECT p.page_id, ts_rank_cd(p.search, q) AS score "
+            "FROM knowledge_pages p, to_tsquery('english', :q) q "
+            f"WHERE p.search @@ q{where_kind} ORDER BY score DESC LIMIT :limit"
+        )
+    return [(row[0], float(row[1])) for row in session.execute(text(sql), params)]
+
+
+def vector_matrix(session: Session, *, model: str) -> VectorMatrix:
+    """Every vector of ``model`` stacked into one float32 matrix (rows L2-normalised)."""
+    gen = generation(session)
+    query = select(PAGES.c.page_id, PAGES.c.kind, PAGES.c.embedding).where(
+        PAGES.c.embedding_model == model, PAGES.c.embedding.is_not(None)
+    )
+    ids: list[str] = []
+    kinds: list[str] = []
+    blobs: list[bytes] = []
+    for page_id, kind, blob in session.execute(query):
+        ids.append(page_id)
+        kinds.append(kind)
+        blobs.append(blob)
+    if not blobs:
+        return VectorMatrix(gen, model, [], np.array([], dtype=object), np.zeros((0, 0), "f4"))
+    matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1)
+    return VectorMatrix(gen, model, ids, np.array(kinds), matrix)
+
+
+def vector_search(
+    session: Session,
+    *,
+    vector: np.ndarray,
+    model: str,
+    limit: int,
+    kinds: Sequence[str] | None = None,
+) -> list[tuple[str, float]]:
+    """PostgreSQL + pgvector: (page id, cosine similarity) best first, through the HNSW index."""
+    dim = int(vector.shape[0])
+    ensure_vector_index(session, dim=dim)
+    params: dict[str, Any] = {"limit": limit, "q": _vector_literal(vector.astype("f4").tobytes())}
+    params["model"] = model
+    where_kind = _kind_filter(kinds, params)
+    if kinds:
+        session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+    distance = f"p.embedding_vec::vector({dim}) <=> CAST(:q AS vector({dim}))"
+    sql = (
+        f"SELECT p.page_id, 1 - ({distance}) AS score FROM knowledge_pages p "
+        f"WHERE p.embedding_model = :model{where_kind} ORDER BY {distance} LIMIT :limit"
+    )
+    return [(row[0], float(row[1])) for row in session.execute(text(sql), params)]
