@@ -294,8 +294,11 @@ def build_work_brief(
     result = kb.retriever.search(task, limit=CANDIDATES)
     resolution = resolve_dependencies(kb.database, repo=repo, libraries=libraries)
     matches = [m for m in resolution.matches if m.applies is not False][:MAX_DEPENDENCY]
+    # a page about a version range the project is outside of is noise for this task
+    out_of_range = {m.page.page_id for m in resolution.matches if m.applies is False}
+    out_of_range -= {m.page.page_id for m in matches}
     top = result.hits[0].score if result.hits else 1.0
-    relevance = {hit.page_id: hit.score / top for hit in result.hits}
+    relevance = {h.page_id: h.score / top for h in result.hits if h.page_id not in out_of_range}
     sections = _Sections([], [], [], [], [], set())
     _place_dependencies(sections, matches, now, policy)
     with kb.database.session() as session:

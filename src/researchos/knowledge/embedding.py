@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -29,6 +29,11 @@ class Embedder(Protocol):
         """Stable model name stored with every vector (vectors of other models are ignored)."""
         ...
 
+    @property
+    def min_similarity(self) -> float:
+        """Cosine below which a vector hit is noise for this model (measured per model)."""
+        ...
+
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
@@ -39,31 +44,40 @@ def normalise(matrix: np.ndarray) -> np.ndarray:
     return matrix / norms
 
 
-@dataclass
+_MODELS: dict[int, Any] = {}  # one loaded model per dimension, shared by the process
+_MODELS_LOCK = threading.Lock()
+
+
+def _wordllama(dimensions: int) -> Any:
+    with _MODELS_LOCK:
+        if dimensions not in _MODELS:
+            import wordllama
+            from wordllama import WordLlama
+
+            # load() without cache_dir tries a download; the weights sit in the package
+            _MODELS[dimensions] = WordLlama.load(
+                cache_dir=Path(wordllama.__file__).parent,
+                trunc_dim=dimensions if dimensions < 256 else None,
+                disable_download=True,
+            )
+        return _MODELS[dimensions]
+
+
+@dataclass(frozen=True)
 class WordLlamaEmbedder:
     """wordllama's bundled 256-dim model, loaded lazily from the package directory."""
 
     dimensions: int = 256
-    _model: Any = field(default=None, init=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    # On the labelled test corpus 0.1 keeps every relevant page and drops half of the
+    # irrelevant ones; 0.15 already loses a short paraphrase query (docs/knowledge.md).
+    min_similarity: float = 0.1
 
     @property
     def name(self) -> str:
         return f"wordllama-l2-supercat-{self.dimensions}"
 
     def _load(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                import wordllama
-                from wordllama import WordLlama
-
-                # load() without cache_dir tries a download; the weights sit in the package
-                self._model = WordLlama.load(
-                    cache_dir=Path(wordllama.__file__).parent,
-                    trunc_dim=self.dimensions if self.dimensions < 256 else None,
-                    disable_download=True,
-                )
-        return self._model
+        return _wordllama(self.dimensions)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -186,7 +186,7 @@ def parse_page(text: str, *, display: str) -> Page:
             fix="split it into several pages linked with dependsOn",
         )
     head, body = split_frontmatter(text, display=display)
-    data = parse_yaml(head, display=display)
+    data = parse_yaml("\n" + head, display=display)  # the newline keeps file line numbers
     if not isinstance(data, dict):
         raise InputError("frontmatter must be a YAML mapping of fields", file=display)
     if "body" in data:

@@ -143,11 +143,12 @@ class Retriever:
             rows = store.vector_search(
                 session, vector=vector, model=embedder.name, limit=depth, kinds=kinds
             )
-            return [page_id for page_id, _ in rows]
+            return [page_id for page_id, score in rows if score >= embedder.min_similarity]
         matrix = self._current_matrix(session, embedder.name)
         if not matrix.page_ids:
             return []
         scores = matrix.matrix @ vector
+        scores = np.where(scores >= embedder.min_similarity, scores, -np.inf)
         if kinds:
             scores = np.where(np.isin(matrix.kinds, list(kinds)), scores, -np.inf)
         top = min(depth, len(scores))
