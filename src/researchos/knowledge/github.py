@@ -44,11 +44,10 @@ def fetch_issues(
             )
     except httpx.HTTPError as exc:
         raise ProviderError(f"GitHub is unreachable: {exc}", category="network_error") from None
-    if response.status_code in (401, 403):
-        raise ProviderError(
+    if response.status_code in (401, 403):  # the setting is wrong (or rate-limited)
+        raise ConfigError(
             f"GitHub refused the request ({response.status_code})",
-            category="auth_error",
-            fix="check the token and its rate limit",
+            fix="check RESEARCHOS_GITHUB_TOKEN and its rate limit",
         )
     if response.status_code != 200:
         raise ProviderError(f"GitHub answered {response.status_code}", category="provider_error")
