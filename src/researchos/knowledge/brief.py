@@ -292,11 +292,12 @@ def build_work_brief(
     now = now or datetime.now(UTC)
     policy = learning_policy(kb.workspace)
     result = kb.retriever.search(task, limit=CANDIDATES)
-    resolution = resolve_dependencies(kb.database, repo=repo, libraries=libraries)
-    matches = [m for m in resolution.matches if m.applies is not False][:MAX_DEPENDENCY]
+    resolution = resolve_dependencies(
+        kb.database, repo=repo, libraries=libraries, limit=MAX_DEPENDENCY, applicable_only=True
+    )
+    matches = resolution.matches
     # a page about a version range the project is outside of is noise for this task
-    out_of_range = {m.page.page_id for m in resolution.matches if m.applies is False}
-    out_of_range -= {m.page.page_id for m in matches}
+    out_of_range = resolution.out_of_range
     top = result.hits[0].score if result.hits else 1.0
     relevance = {h.page_id: h.score / top for h in result.hits if h.page_id not in out_of_range}
     sections = _Sections([], [], [], [], [], set())

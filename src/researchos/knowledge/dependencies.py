@@ -44,12 +44,15 @@ class DependencyMatch:
 class Resolution:
     repo: RepoPackages
     matches: list[DependencyMatch]
+    out_of_range: set[str]
+    candidates: int
 
     def to_dict(self) -> dict[str, object]:
         return {
             "files": self.repo.files,
             "problems": self.repo.problems,
             "packages": [p.to_dict() for p in self.repo.packages.values()],
+            "candidates": self.candidates,
             "matches": [m.to_dict() for m in self.matches],
         }
 
@@ -79,41 +82,62 @@ def project_packages(repo: Path | None, libraries: Iterable[str] = ()) -> RepoPa
     return found
 
 
-def _sort_key(match: DependencyMatch) -> tuple[int, int, float, str]:
-    order = {True: 0, None: 1, False: 2}[match.applies]
-    review = -REVIEW_RANK.get(match.page.review, 0)
-    return (order, review, -match.page.updated.timestamp(), match.page.page_id)
+Candidate = tuple[store.PackageHit, LocalPackage, bool | None]
 
 
-def match_pages(database: Database, packages: RepoPackages) -> list[DependencyMatch]:
-    """Every page whose ``packages`` names one of the project's packages, best first."""
+def _sort_key(candidate: Candidate) -> tuple[int, int, float, str]:
+    hit, _, verdict = candidate
+    order = {True: 0, None: 1, False: 2}[verdict]
+    return (order, -REVIEW_RANK.get(hit.review, 0), -hit.updated.timestamp(), hit.link.page_id)
+
+
+def _ecosystem(value: str | None) -> Ecosystem | None:
+    return "npm" if value == "npm" else "python" if value == "python" else None
+
+
+def _candidates(hits: list[store.PackageHit], packages: RepoPackages) -> list[Candidate]:
+    found: list[Candidate] = []
+    for hit in hits:
+        for local in packages.find(hit.link.package, _ecosystem(hit.link.ecosystem)):
+            verdict = (
+                applies(hit.link.spec, local.version, local.ecosystem) if local.version else None
+            )
+            found.append((hit, local, verdict))
+    return sorted(found, key=_sort_key)
+
+
+def match_pages(
+    database: Database, packages: RepoPackages, *, limit: int = 50, applicable_only: bool = False
+) -> Resolution:
+    """Pages whose ``packages`` name one of the project's packages, best first.
+
+    Ranking needs no page bodies, so only the ``limit`` best candidates are fetched in full.
+    """
     names = sorted(
         {form for name, _ in packages.packages for form in (name, normalize_name(name, "python"))}
     )
-    if not names:
-        return []
     with database.session() as session:
-        links = store.package_links(session, packages=names)
-        pages = {
-            r.page_id: r
-            for r in store.fetch(
-                session, page_ids=[link.page_id for link in links], with_body=False
-            )
-        }
-    matches = []
-    for link in links:
-        ecosystem: Ecosystem | None = (
-            "npm" if link.ecosystem == "npm" else "python" if link.ecosystem == "python" else None
-        )
-        for local in packages.find(link.package, ecosystem):
-            verdict = applies(link.spec, local.version, local.ecosystem) if local.version else None
-            if link.page_id in pages:
-                matches.append(DependencyMatch(local, pages[link.page_id], link.spec, verdict))
-    return sorted(matches, key=_sort_key)
+        candidates = _candidates(store.package_links(session, packages=names), packages)
+        applicable = {hit.link.page_id for hit, _, verdict in candidates if verdict is not False}
+        out_of_range = {hit.link.page_id for hit, _, v in candidates if v is False} - applicable
+        kept = [c for c in candidates if not applicable_only or c[2] is not False][:limit]
+        records = store.fetch(session, page_ids=[c[0].link.page_id for c in kept], with_body=False)
+    by_id = {record.page_id: record for record in records}
+    matches = [
+        DependencyMatch(local, by_id[hit.link.page_id], hit.link.spec, verdict)
+        for hit, local, verdict in kept
+        if hit.link.page_id in by_id
+    ]
+    return Resolution(packages, matches, out_of_range, len(candidates))
 
 
 def resolve_dependencies(
-    database: Database, *, repo: Path | None = None, libraries: Iterable[str] = ()
+    database: Database,
+    *,
+    repo: Path | None = None,
+    libraries: Iterable[str] = (),
+    limit: int = 50,
+    applicable_only: bool = False,
 ) -> Resolution:
     packages = project_packages(repo, libraries)
-    return Resolution(packages, match_pages(database, packages))
+    return match_pages(database, packages, limit=limit, applicable_only=applicable_only)

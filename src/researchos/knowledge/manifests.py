@@ -13,6 +13,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -48,18 +49,21 @@ class RepoPackages:
     packages: dict[tuple[str, str], LocalPackage] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    _index: dict[str, list[LocalPackage]] = field(default_factory=dict, repr=False)
 
     def find(self, name: str, ecosystem: Ecosystem | None = None) -> list[LocalPackage]:
         """Packages called ``name``; without an ecosystem, names compare PEP 503-normalised."""
         if ecosystem is not None:
             key = (normalize_name(name, ecosystem), ecosystem)
             return [self.packages[key]] if key in self.packages else []
-        wanted = normalize_name(name, "python")
-        return [
-            package
-            for (found, _), package in self.packages.items()
-            if normalize_name(found, "python") == wanted
-        ]
+        return self._by_python_name().get(normalize_name(name, "python"), [])
+
+    def _by_python_name(self) -> dict[str, list[LocalPackage]]:
+        """Built on the first lookup (after the packages are collected) and kept."""
+        if not self._index:
+            for (found, _), package in self.packages.items():
+                self._index.setdefault(normalize_name(found, "python"), []).append(package)
+        return self._index
 
 
 def _read(path: Path) -> str:
@@ -184,11 +188,20 @@ def _merge(current: LocalPackage | None, new: LocalPackage) -> LocalPackage:
 
 
 def read_repo(repo: Path) -> RepoPackages:
-    """Every package the project at ``repo`` declares or locks."""
+    """Every package the project at ``repo`` declares or locks (cached until a file changes)."""
     if not repo.is_dir():
         raise InputError("is not a directory", file=str(repo), fix="pass --repo PATH of a project")
+    files = _manifest_files(repo)
+    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    cached = _parse_repo(stamp)
+    # a fresh copy: callers add the libraries an agent names to it
+    return RepoPackages(dict(cached.packages), list(cached.files), list(cached.problems))
+
+
+@lru_cache(maxsize=64)
+def _parse_repo(stamp: tuple[tuple[str, int, int], ...]) -> RepoPackages:
     result = RepoPackages()
-    for path in _manifest_files(repo):
+    for path in (Path(entry[0]) for entry in stamp):
         rel = path.name
         result.files.append(rel)
         try:

@@ -8,6 +8,7 @@ or with a prefix (``npm:axios``, ``pypi:requests``). ``applies`` answers True, F
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -35,6 +36,7 @@ def normalize_name(name: str, ecosystem: Ecosystem | None) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+@lru_cache(maxsize=4096)
 def python_spec(spec: str) -> SpecifierSet | None:
     text = spec.strip()
     if text in ("", "*"):
@@ -70,6 +72,7 @@ def check_spec(key: str, spec: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def applies(spec: str, version: str, ecosystem: Ecosystem) -> bool | None:
     """Whether ``version`` falls inside ``spec`` (None: undecidable)."""
     if ecosystem == "npm":

@@ -297,12 +297,37 @@ def all_edges(session: Session) -> dict[str, list[str]]:
     }
 
 
-def package_links(session: Session, *, packages: Sequence[str]) -> list[PackageLink]:
-    out: list[PackageLink] = []
+@dataclass(frozen=True)
+class PackageHit:
+    """A page linked to a package, with what ranking needs (no body, no JSON columns)."""
+
+    link: PackageLink
+    kind: str
+    review: str
+    updated: datetime
+
+
+def package_links(session: Session, *, packages: Sequence[str]) -> list[PackageHit]:
+    """Every page linked to one of ``packages``."""
+    links = KnowledgePackageRow.__table__.c
+    out: list[PackageHit] = []
     for chunk in _chunks(list(packages)):
-        query = select(KnowledgePackageRow).where(KnowledgePackageRow.package.in_(chunk))
-        for row in session.scalars(query):
-            out.append(PackageLink(row.page_id, row.package, row.ecosystem, row.spec))
+        query = (
+            select(
+                links.page_id,
+                links.package,
+                links.ecosystem,
+                links.spec,
+                PAGES.c.kind,
+                PAGES.c.review,
+                PAGES.c.updated,
+            )
+            .join(PAGES, PAGES.c.page_id == links.page_id)
+            .where(links.package.in_(chunk))
+        )
+        for page_id, package, ecosystem, spec, kind, review, updated in session.execute(query):
+            link = PackageLink(page_id, package, ecosystem, spec)
+            out.append(PackageHit(link, kind, review, _aware(updated) or updated))
     return out
 
 
