@@ -27,7 +27,7 @@ from researchos.knowledge.brief import build_work_brief
 from researchos.knowledge.page import Page
 from researchos.settings import load_settings
 
-TECH = (
+_TECH_WORDS = (
     "http client proxy timeout retry session cookie header request response stream upload "
     "download socket tls certificate pool connection database sqlite postgres migration index "
     "query transaction lock deadlock cache memory leak thread async await coroutine event loop "
@@ -36,7 +36,8 @@ TECH = (
     "secret token key log trace metric seed random tensor gradient batch epoch model training "
     "validation test fixture mock flaky assertion float tolerance dataframe column row schema "
     "json yaml csv parse encode decode unicode path file permission symlink archive zip compress"
-).split()
+)
+TECH = _TECH_WORDS.split()
 KINDS = ["claim"] * 30 + ["failure"] * 25 + ["dependency"] * 15 + ["source"] * 15
 KINDS += ["intervention"] * 10 + ["policy"] * 5
 PACKAGES = [f"lib{i}" for i in range(300)] + ["httpx", "requests", "pydantic", "numpy", "pandas"]
@@ -61,13 +62,17 @@ def make_pages(count: int, seed: int = 7) -> list[Page]:
             "id": f"p{i:06d}",
             "kind": kind,
             "title": " ".join(words[:8]),
-            "review": "evidence-only" if kind == "source" else rng.choice(["draft", "reviewed", "verified"]),
+            "review": "evidence-only"
+            if kind == "source"
+            else rng.choice(["draft", "reviewed", "verified"]),
             "body": " ".join(words[8:]),
             "created": now - timedelta(days=rng.randint(0, 1500)),
             "tags": rng.sample(TECH, 2),
         }
         if rng.random() < 0.3:
-            fields["packages"] = {rng.choice(PACKAGES): f">={rng.randint(0, 3)}.{rng.randint(0, 9)}"}
+            fields["packages"] = {
+                rng.choice(PACKAGES): f">={rng.randint(0, 3)}.{rng.randint(0, 9)}"
+            }
         if i > 10 and rng.random() < 0.2:
             fields["dependsOn"] = sorted({f"p{rng.randrange(i):06d}" for _ in range(2)})
         pages.append(Page.model_validate(fields))
@@ -123,20 +128,30 @@ def run(backend: str, pages: list[Page], queries: list[str], base: Path) -> None
     kb.rebuild_index(pages)
     build_s = time.perf_counter() - start
     repo = make_repo(base)
-    print(f"\n[{backend}] {len(pages):,} pages indexed in {build_s:.1f} s "
-          f"({len(pages) / build_s:,.0f} pages/s, embedding included)")
+
+    def cold_brief(task: str) -> object:
+        kb.resolutions.clear()  # as if each brief were for a project seen for the first time
+        return build_work_brief(kb, task=task, repo=repo)
+
+    print(
+        f"\n[{backend}] {len(pages):,} pages indexed in {build_s:.1f} s "
+        f"({len(pages) / build_s:,.0f} pages/s, embedding included)"
+    )
     rows = [
         ("search bm25 (baseline)", lambda q: kb.retriever.search(q, limit=10, mode="bm25")),
         ("search hybrid", lambda q: kb.retriever.search(q, limit=10)),
         ("work brief", lambda q: build_work_brief(kb, task=q, repo=repo)),
+        ("work brief, cold project", lambda q: cold_brief(q)),
     ]
     baseline = None
     for name, fn in rows:
         p50, p95 = timed(fn, queries)
         baseline = baseline or p95
         verdict = "ok" if p95 <= 30 else "over goal"
-        print(f"  {name:<24} p50 {p50:7.2f} ms   p95 {p95:7.2f} ms   "
-              f"({p95 / baseline:4.1f}x bm25 p95; goal p95 <= 30 ms: {verdict})")
+        print(
+            f"  {name:<24} p50 {p50:7.2f} ms   p95 {p95:7.2f} ms   "
+            f"({p95 / baseline:4.1f}x bm25 p95; goal p95 <= 30 ms: {verdict})"
+        )
     app.close()
 
 

@@ -79,6 +79,8 @@ class App:
         )
 
     def close(self) -> None:
+        if "knowledge" in self.__dict__:
+            self.knowledge.retriever.close()
         if "database" in self.__dict__:
             self.database.dispose()
         self._closed = True

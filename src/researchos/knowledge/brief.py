@@ -40,7 +40,11 @@ from researchos.knowledge.brief_model import (
     VerifyItem,
 )
 from researchos.knowledge.budget import fit_budget
-from researchos.knowledge.dependencies import DependencyMatch, resolve_dependencies
+from researchos.knowledge.dependencies import (
+    DependencyMatch,
+    out_of_range,
+    resolve_dependencies,
+)
 from researchos.knowledge.service import KnowledgeBase
 from researchos.store import knowledge as store
 from researchos.workspace.layout import Workspace
@@ -291,15 +295,21 @@ def build_work_brief(
     _check_input(task, budget)
     now = now or datetime.now(UTC)
     policy = learning_policy(kb.workspace)
-    result = kb.retriever.search(task, limit=CANDIDATES)
+    result = kb.retriever.search(task, limit=CANDIDATES, depth=CANDIDATES * 2)
     resolution = resolve_dependencies(
-        kb.database, repo=repo, libraries=libraries, limit=MAX_DEPENDENCY, applicable_only=True
+        kb.database,
+        repo=repo,
+        libraries=libraries,
+        limit=MAX_DEPENDENCY,
+        applicable_only=True,
+        cache=kb.resolutions,
     )
     matches = resolution.matches
     # a page about a version range the project is outside of is noise for this task
-    out_of_range = resolution.out_of_range
+    hit_ids = [hit.page_id for hit in result.hits]
+    excluded = out_of_range(kb.database, resolution.repo, hit_ids) if hit_ids else set()
     top = result.hits[0].score if result.hits else 1.0
-    relevance = {h.page_id: h.score / top for h in result.hits if h.page_id not in out_of_range}
+    relevance = {h.page_id: h.score / top for h in result.hits if h.page_id not in excluded}
     sections = _Sections([], [], [], [], [], set())
     _place_dependencies(sections, matches, now, policy)
     with kb.database.session() as session:

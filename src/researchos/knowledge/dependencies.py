@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from researchos.errors import InputError
@@ -13,7 +16,6 @@ from researchos.knowledge.versions import Ecosystem, applies, normalize_name, sp
 from researchos.store import knowledge as store
 from researchos.store.database import Database
 
-REVIEW_RANK = {"verified": 3, "reviewed": 2, "draft": 1, "evidence-only": 0}
 _LIBRARY = re.compile(
     r"^(?P<name>@?[A-Za-z0-9][\w.\-/:]*?)\s*(?:(?:==|@|=)\s*(?P<ver>[\w.+!-]+))?$"
 )
@@ -44,7 +46,6 @@ class DependencyMatch:
 class Resolution:
     repo: RepoPackages
     matches: list[DependencyMatch]
-    out_of_range: set[str]
     candidates: int
 
     def to_dict(self) -> dict[str, object]:
@@ -82,53 +83,122 @@ def project_packages(repo: Path | None, libraries: Iterable[str] = ()) -> RepoPa
     return found
 
 
-Candidate = tuple[store.PackageHit, LocalPackage, bool | None]
-
-
-def _sort_key(candidate: Candidate) -> tuple[int, int, float, str]:
-    hit, _, verdict = candidate
-    order = {True: 0, None: 1, False: 2}[verdict]
-    return (order, -REVIEW_RANK.get(hit.review, 0), -hit.updated.timestamp(), hit.link.page_id)
+TIER = {True: 0, None: 1, False: 2}
+Judged = list[tuple[LocalPackage, bool | None]]
 
 
 def _ecosystem(value: str | None) -> Ecosystem | None:
     return "npm" if value == "npm" else "python" if value == "python" else None
 
 
-def _candidates(hits: list[store.PackageHit], packages: RepoPackages) -> list[Candidate]:
-    found: list[Candidate] = []
-    for hit in hits:
-        for local in packages.find(hit.link.package, _ecosystem(hit.link.ecosystem)):
-            verdict = (
-                applies(hit.link.spec, local.version, local.ecosystem) if local.version else None
-            )
-            found.append((hit, local, verdict))
-    return sorted(found, key=_sort_key)
+def _verdicts(link: store.PackageLink, packages: RepoPackages) -> Judged:
+    """Each local package a link names, with whether the link's range holds its version."""
+    return [
+        (local, applies(link.spec, local.version, local.ecosystem) if local.version else None)
+        for local in packages.find(link.package, _ecosystem(link.ecosystem))
+    ]
+
+
+def _names(packages: RepoPackages) -> list[str]:
+    return sorted(
+        {form for name, _ in packages.packages for form in (name, normalize_name(name, "python"))}
+    )
+
+
+Ranked = tuple[int, int, float, str, store.PackageLink, LocalPackage, bool | None]
+
+
+def _ranked(
+    links: Sequence[store.PackageLink], packages: RepoPackages, *, applicable_only: bool
+) -> list[Ranked]:
+    """Links with their verdicts; each distinct (package, range) pair is judged once."""
+    judged: dict[tuple[str, str | None, str], Judged] = {}
+    out: list[Ranked] = []
+    for link in links:
+        key = (link.package, link.ecosystem, link.spec)
+        if key not in judged:
+            judged[key] = _verdicts(link, packages)
+        for local, verdict in judged[key]:
+            if not (applicable_only and verdict is False):
+                order = (TIER[verdict], -link.rank, -link.updated_ts, link.page_id)
+                out.append((*order, link, local, verdict))
+    return out
 
 
 def match_pages(
     database: Database, packages: RepoPackages, *, limit: int = 50, applicable_only: bool = False
 ) -> Resolution:
-    """Pages whose ``packages`` name one of the project's packages, best first.
-
-    Ranking needs no page bodies, so only the ``limit`` best candidates are fetched in full.
-    """
-    names = sorted(
-        {form for name, _ in packages.packages for form in (name, normalize_name(name, "python"))}
-    )
+    """Pages whose ``packages`` name one of the project's packages, best first: in range, then
+    undecidable, then (unless ``applicable_only``) out of range; verified before reviewed
+    before draft, newest first. Only the ``limit`` best pages are read in full."""
     with database.session() as session:
-        candidates = _candidates(store.package_links(session, packages=names), packages)
-        applicable = {hit.link.page_id for hit, _, verdict in candidates if verdict is not False}
-        out_of_range = {hit.link.page_id for hit, _, v in candidates if v is False} - applicable
-        kept = [c for c in candidates if not applicable_only or c[2] is not False][:limit]
-        records = store.fetch(session, page_ids=[c[0].link.page_id for c in kept], with_body=False)
+        ranked = _ranked(
+            store.package_links(session, packages=_names(packages)),
+            packages,
+            applicable_only=applicable_only,
+        )
+        best = heapq.nsmallest(limit, ranked, key=lambda item: item[:4])
+        records = store.fetch(session, page_ids=[item[3] for item in best], with_body=False)
     by_id = {record.page_id: record for record in records}
     matches = [
-        DependencyMatch(local, by_id[hit.link.page_id], hit.link.spec, verdict)
-        for hit, local, verdict in kept
-        if hit.link.page_id in by_id
+        DependencyMatch(local, by_id[link.page_id], link.spec, verdict)
+        for *_, link, local, verdict in best
+        if link.page_id in by_id
     ]
-    return Resolution(packages, matches, out_of_range, len(candidates))
+    return Resolution(packages, matches, len(ranked))
+
+
+def out_of_range(database: Database, packages: RepoPackages, page_ids: Sequence[str]) -> set[str]:
+    """Of ``page_ids``, those about a version range the project is outside of (and no other)."""
+    verdicts: dict[str, set[bool | None]] = {}
+    with database.session() as session:
+        for link in store.links_of(session, page_ids=page_ids):
+            for _, verdict in _verdicts(link, packages):
+                verdicts.setdefault(link.page_id, set()).add(verdict)
+    return {page_id for page_id, seen in verdicts.items() if seen == {False}}
+
+
+Fingerprint = tuple[object, ...]
+
+
+@dataclass
+class ResolutionCache:
+    """Resolutions by (project packages, index generation): a long-lived server answers
+    repeated briefs for one project without re-ranking its package links. Any index write
+    bumps the generation, and a changed manifest changes the packages, so entries never
+    go stale."""
+
+    size: int = 32
+    _entries: OrderedDict[Fingerprint, Resolution] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, key: Fingerprint) -> Resolution | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def put(self, key: Fingerprint, value: Resolution) -> None:
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+def _fingerprint(packages: RepoPackages, database: Database, *extra: object) -> Fingerprint:
+    with database.session() as session:
+        generation = store.generation(session)
+    items = tuple(
+        sorted(
+            (p.name, p.ecosystem, p.version, p.declared, p.file) for p in packages.packages.values()
+        )
+    )
+    return (generation, items, *extra)
 
 
 def resolve_dependencies(
@@ -138,6 +208,15 @@ def resolve_dependencies(
     libraries: Iterable[str] = (),
     limit: int = 50,
     applicable_only: bool = False,
+    cache: ResolutionCache | None = None,
 ) -> Resolution:
+    """The project's packages and the best pages about them (see ``match_pages``)."""
     packages = project_packages(repo, libraries)
-    return match_pages(database, packages, limit=limit, applicable_only=applicable_only)
+    if cache is None:
+        return match_pages(database, packages, limit=limit, applicable_only=applicable_only)
+    key = _fingerprint(packages, database, limit, applicable_only)
+    found = cache.get(key)
+    if found is None:
+        found = match_pages(database, packages, limit=limit, applicable_only=applicable_only)
+        cache.put(key, found)
+    return found

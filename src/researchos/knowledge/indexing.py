@@ -62,9 +62,13 @@ def record_for(page: Page, *, path: str, embedding: bytes | None, model: str | N
     )
 
 
+REVIEW_RANK = {"verified": 3, "reviewed": 2, "draft": 1, "evidence-only": 0}
+
+
 def links_for(page: Page) -> list[PackageLink]:
     links: dict[str, PackageLink] = {}
+    rank, stamp = REVIEW_RANK.get(page.review, 0), _utc(page.updated).timestamp()
     for key, spec in page.packages.items():
         name, ecosystem = split_package(key)
-        links[name] = PackageLink(page.id, name, ecosystem, spec)
+        links[name] = PackageLink(page.id, name, ecosystem, spec, rank, stamp)
     return list(links.values())

@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from sqlalchemy.orm import Session
+from threadpoolctl import ThreadpoolController
 
 from researchos.errors import InputError
 from researchos.knowledge.embedding import Embedder, EmbedderChoice
@@ -74,6 +76,16 @@ class SearchResult:
         }
 
 
+_controller: ThreadpoolController | None = None
+
+
+def _one_blas_thread() -> Any:
+    global _controller
+    if _controller is None:
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1, user_api="blas")
+
+
 def fuse(rankings: Sequence[Sequence[str]], *, k: int = RRF_K) -> list[tuple[str, float]]:
     """Reciprocal rank fusion: score(d) = sum over rankings of 1 / (k + rank)."""
     scores: dict[str, float] = {}
@@ -91,6 +103,7 @@ class Retriever:
     choice: EmbedderChoice
     _matrix: store.VectorMatrix | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _executor: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
 
     @property
     def embedder(self) -> Embedder | None:
@@ -115,10 +128,13 @@ class Retriever:
         effective: Mode = mode if self.embedder is not None else "bm25"
         if mode != "bm25" and effective == "bm25" and notice is None:
             notice = "no embedder: BM25 only"
-        with self.database.session() as session:
-            text_ids = self._text(session, query, depth, kinds) if effective != "vector" else []
-            vector_ids = self._vector(session, query, depth, kinds) if effective != "bm25" else []
-        rankings = [r for r in (text_ids, vector_ids) if effective == "hybrid" or r]
+        # the two rankers run side by side: sqlite3 and numpy both release the GIL
+        pending = (
+            self._pool().submit(self._vector, query, depth, kinds) if effective != "bm25" else None
+        )
+        text_ids = self._text(query, depth, kinds) if effective != "vector" else []
+        vector_ids = pending.result() if pending is not None else []
+        rankings = [text_ids, vector_ids]
         text_pos = {p: i + 1 for i, p in enumerate(text_ids)}
         vector_pos = {p: i + 1 for i, p in enumerate(vector_ids)}
         hits = [
@@ -127,13 +143,27 @@ class Retriever:
         ]
         return SearchResult(query=query, mode=effective, hits=hits, notice=notice)
 
-    def _text(
-        self, session: Session, query: str, depth: int, kinds: Sequence[str] | None
-    ) -> list[str]:
-        rows = store.full_text(session, terms=query_terms(query), limit=depth, kinds=kinds)
+    def _pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="vectors")
+            return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
+    def _text(self, query: str, depth: int, kinds: Sequence[str] | None) -> list[str]:
+        with self.database.session() as session:
+            rows = store.full_text(session, terms=query_terms(query), limit=depth, kinds=kinds)
         return [page_id for page_id, _ in rows]
 
-    def _vector(
+    def _vector(self, query: str, depth: int, kinds: Sequence[str] | None) -> list[str]:
+        with self.database.session() as session:
+            return self._vector_in(session, query, depth, kinds)
+
+    def _vector_in(
         self, session: Session, query: str, depth: int, kinds: Sequence[str] | None
     ) -> list[str]:
         embedder = self.embedder
@@ -147,7 +177,8 @@ class Retriever:
         matrix = self._current_matrix(session, embedder.name)
         if not matrix.page_ids:
             return []
-        scores = matrix.matrix @ vector
+        with _one_blas_thread():  # memory-bound: more threads only fight the other ranker
+            scores = matrix.matrix @ vector
         scores = np.where(scores >= embedder.min_similarity, scores, -np.inf)
         if kinds:
             scores = np.where(np.isin(matrix.kinds, list(kinds)), scores, -np.inf)

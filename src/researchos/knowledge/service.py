@@ -18,6 +18,7 @@ from researchos.files import read_text
 from researchos.history.changes import ChangeSet, content_change
 from researchos.history.commits import ChangeMeta
 from researchos.knowledge.collection import PageFiles
+from researchos.knowledge.dependencies import ResolutionCache
 from researchos.knowledge.generate import generate_all
 from researchos.knowledge.graph import check_graph
 from researchos.knowledge.indexing import embedding_text, links_for, record_for
@@ -90,6 +91,7 @@ class KnowledgeBase:
         self.actor = actor
         self.settings = settings or KnowledgeSettings()
         self.files = PageFiles(workspace.root)
+        self.resolutions = ResolutionCache()
 
     # --- reading ---------------------------------------------------------------------------
 

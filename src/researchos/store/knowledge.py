@@ -53,10 +53,14 @@ class PageRecord:
 
 @dataclass(frozen=True)
 class PackageLink:
+    """A page names a package and a range; rank and time copied from the page for ranking."""
+
     page_id: str
     package: str
     ecosystem: str | None
     spec: str
+    rank: int = 0  # review: verified 3, reviewed 2, draft 1, evidence-only 0
+    updated_ts: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -148,11 +152,18 @@ def put_pages(
 def _insert_fts(session: Session, seqs: Sequence[int], rows: Sequence[dict[str, Any]]) -> None:
     session.execute(
         text(
-            "INSERT INTO knowledge_fts (rowid, title, keywords, body) "
-            "VALUES (:seq, :title, :keywords, :body)"
+            "INSERT INTO knowledge_fts (rowid, page_id, kind, title, keywords, body) "
+            "VALUES (:seq, :page_id, :kind, :title, :keywords, :body)"
         ),
         [
-            {"seq": seq, "title": r["title"], "keywords": r["keywords"], "body": r["body"]}
+            {
+                "seq": seq,
+                "page_id": r["page_id"],
+                "kind": r["kind"],
+                "title": r["title"],
+                "keywords": r["keywords"],
+                "body": r["body"],
+            }
             for seq, r in zip(seqs, rows, strict=True)
         ],
     )
@@ -297,37 +308,34 @@ def all_edges(session: Session) -> dict[str, list[str]]:
     }
 
 
-@dataclass(frozen=True)
-class PackageHit:
-    """A page linked to a package, with what ranking needs (no body, no JSON columns)."""
-
-    link: PackageLink
-    kind: str
-    review: str
-    updated: datetime
+_LINKS = KnowledgePackageRow.__table__.c
+_LINK_COLUMNS = "page_id, package, ecosystem, spec, rank, updated_ts"
 
 
-def package_links(session: Session, *, packages: Sequence[str]) -> list[PackageHit]:
-    """Every page linked to one of ``packages``."""
-    links = KnowledgePackageRow.__table__.c
-    out: list[PackageHit] = []
+def package_links(session: Session, *, packages: Sequence[str]) -> list[PackageLink]:
+    """Every link to one of ``packages`` (plain columns only: this runs on every brief)."""
+    out: list[PackageLink] = []
     for chunk in _chunks(list(packages)):
-        query = (
-            select(
-                links.page_id,
-                links.package,
-                links.ecosystem,
-                links.spec,
-                PAGES.c.kind,
-                PAGES.c.review,
-                PAGES.c.updated,
-            )
-            .join(PAGES, PAGES.c.page_id == links.page_id)
-            .where(links.package.in_(chunk))
-        )
-        for page_id, package, ecosystem, spec, kind, review, updated in session.execute(query):
-            link = PackageLink(page_id, package, ecosystem, spec)
-            out.append(PackageHit(link, kind, review, _aware(updated) or updated))
+        params = {f"p{i}": name for i, name in enumerate(chunk)}
+        marks = ", ".join(f":{key}" for key in params)
+        sql = f"SELECT {_LINK_COLUMNS} FROM knowledge_packages WHERE package IN ({marks})"
+        out += [PackageLink(*row) for row in session.execute(text(sql), params).all()]
+    return out
+
+
+def links_of(session: Session, *, page_ids: Sequence[str]) -> list[PackageLink]:
+    """The package links of some pages."""
+    out: list[PackageLink] = []
+    for chunk in _chunks(list(page_ids)):
+        query = select(
+            _LINKS.page_id,
+            _LINKS.package,
+            _LINKS.ecosystem,
+            _LINKS.spec,
+            _LINKS.rank,
+            _LINKS.updated_ts,
+        ).where(_LINKS.page_id.in_(chunk))
+        out += [PackageLink(*row) for row in session.execute(query)]
     return out
 
 
@@ -343,14 +351,14 @@ def embedding_models(session: Session) -> list[str]:
 # --- search --------------------------------------------------------------------------------
 
 
-def _kind_filter(kinds: Sequence[str] | None, params: dict[str, Any]) -> str:
+def _kind_filter(kinds: Sequence[str] | None, params: dict[str, Any], table: str) -> str:
     if not kinds:
         return ""
     names = []
     for i, kind in enumerate(kinds):
         params[f"k{i}"] = kind
         names.append(f":k{i}")
-    return f" AND p.kind IN ({', '.join(names)})"
+    return f" AND {table}.kind IN ({', '.join(names)})"
 
 
 def full_text(
@@ -363,16 +371,18 @@ def full_text(
     if not terms:
         return []
     params: dict[str, Any] = {"limit": limit}
-    where_kind = _kind_filter(kinds, params)
     if _dialect(session) == "sqlite":
         params["q"] = " OR ".join(f'"{t}"' for t in terms)
+        where_kind = _kind_filter(kinds, params, "knowledge_fts")
+        # no join: a join before ORDER BY ... LIMIT would touch every matching row
         sql = (
-            "SELECT p.page_id, -bm25(knowledge_fts, 3.0, 2.0, 1.0) AS score "
-            "FROM knowledge_fts JOIN knowledge_pages p ON p.seq = knowledge_fts.rowid "
-            f"WHERE knowledge_fts MATCH :q{where_kind} ORDER BY score DESC LIMIT :limit"
+            "SELECT page_id, -bm25(knowledge_fts, 0, 0, 3.0, 2.0, 1.0) AS score "
+            f"FROM knowledge_fts WHERE knowledge_fts MATCH :q{where_kind} "
+            "ORDER BY score DESC LIMIT :limit"
         )
     else:
         params["q"] = " | ".join(terms)
+        where_kind = _kind_filter(kinds, params, "p")
         sql = (
             "SELECT p.page_id, ts_rank_cd(p.search, q) AS score "
             "FROM knowledge_pages p, to_tsquery('english', :q) q "
@@ -413,7 +423,7 @@ def vector_search(
     ensure_vector_index(session, dim=dim)
     params: dict[str, Any] = {"limit": limit, "q": _vector_literal(vector.astype("f4").tobytes())}
     params["model"] = model
-    where_kind = _kind_filter(kinds, params)
+    where_kind = _kind_filter(kinds, params, "p")
     if kinds:
         session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
     distance = f"p.embedding_vec::vector({dim}) <=> CAST(:q AS vector({dim}))"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, LargeBinary, String, Text
+from sqlalchemy import DateTime, Float, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from researchos.store.tables import Base
@@ -42,7 +42,11 @@ class KnowledgePageRow(Base):
 
 
 class KnowledgePackageRow(Base):
-    """One (page, package) pair, so a brief finds the pages about a project's packages fast."""
+    """One (page, package) pair, so a brief finds the pages about a project's packages fast.
+
+    ``rank`` (review) and ``updated_ts`` repeat the page's values: briefs rank links without
+    touching the pages table.
+    """
 
     __tablename__ = "knowledge_packages"
 
@@ -50,6 +54,8 @@ class KnowledgePackageRow(Base):
     package: Mapped[str] = mapped_column(String(214), primary_key=True)
     ecosystem: Mapped[str | None] = mapped_column(String(16), nullable=True)
     spec: Mapped[str] = mapped_column(String(200))
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+    updated_ts: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class KnowledgeStateRow(Base):

@@ -1,6 +1,7 @@
 """Knowledge index: pages, their packages, full-text and vector search.
 
-SQLite gets an FTS5 table (porter stemming, unicode61) whose rowid is ``knowledge_pages.seq``;
+SQLite gets an FTS5 table (porter stemming, unicode61) whose rowid is ``knowledge_pages.seq``
+and which carries page_id and kind unindexed;
 vectors stay float32 blobs searched with numpy. PostgreSQL gets a generated tsvector column
 with a GIN index and, when the pgvector extension is available, an ``embedding_vec`` column
 (HNSW indexes are made per dimension by the store when vectors arrive).
@@ -57,6 +58,8 @@ def _pages_table() -> None:
         sa.Column("package", sa.String(214), primary_key=True),
         sa.Column("ecosystem", sa.String(16), nullable=True),
         sa.Column("spec", sa.String(200), nullable=False),
+        sa.Column("rank", sa.Integer, nullable=False),
+        sa.Column("updated_ts", sa.Float, nullable=False),
     )
     op.create_index("ix_knowledge_packages_package", "knowledge_packages", ["package"])
     op.create_table(
@@ -68,9 +71,11 @@ def _pages_table() -> None:
 
 
 def _sqlite_fts() -> None:
+    # page_id and kind ride along unindexed: ranking and the kind filter need no join
     op.execute(
         "CREATE VIRTUAL TABLE knowledge_fts USING fts5("
-        "title, keywords, body, tokenize='porter unicode61')"
+        "page_id UNINDEXED, kind UNINDEXED, title, keywords, body, "
+        "tokenize='porter unicode61')"
     )
 
 
