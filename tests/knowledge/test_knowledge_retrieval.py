@@ -10,7 +10,9 @@ from knowledge_helpers import load_corpus, make_app, write_page
 
 from researchos.app import App
 from researchos.knowledge import api
+from researchos.knowledge.page import parse_page
 from researchos.knowledge.retrieval import fuse, query_terms
+from researchos.store import knowledge_search
 
 
 def _quality(app: App, mode: str) -> tuple[int, float, list[str]]:
@@ -116,3 +118,28 @@ def test_fusion_rewards_agreement() -> None:
     fused = fuse([["a", "b", "c"], ["b", "c", "a"]])
     assert [p for p, _ in fused][:1] == ["b"]
     assert pytest.approx(fused[0][1]) == 1 / 62 + 1 / 61
+
+
+def test_words_in_every_page_rank_but_do_not_flood_the_candidates(kapp: App) -> None:
+    pages = [
+        parse_page(
+            f"---\nid: w{i}\nkind: claim\ntitle: widget note {i}\n---\n"
+            f"The widget handles case {i} with gear{i} and lever{i}.\n",
+            display=f"w{i}",
+        )
+        for i in range(60)
+    ]
+    pages.append(
+        parse_page(
+            "---\nid: special\nkind: claim\ntitle: widget sprocket\n---\nA widget sprocket.\n",
+            display="special",
+        )
+    )
+    kapp.knowledge.rebuild_index(pages)  # analyses the table on PostgreSQL
+    with kapp.database.session() as session:
+        common = knowledge_search.common_lexemes(session)
+    assert ("widget" in common) == (kapp.database.engine.dialect.name == "postgresql")
+    both = api.search_knowledge(kapp.knowledge, query="widget sprocket", mode="bm25", limit=5)
+    assert both["hits"][0]["page_id"] == "special"
+    alone = api.search_knowledge(kapp.knowledge, query="widget", mode="bm25", limit=5)
+    assert len(alone["hits"]) == 5  # every word common: candidates need all of them

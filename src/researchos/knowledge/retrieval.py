@@ -22,6 +22,7 @@ from threadpoolctl import ThreadpoolController
 from researchos.errors import InputError
 from researchos.knowledge.embedding import Embedder, EmbedderChoice
 from researchos.store import knowledge as store
+from researchos.store import knowledge_search
 from researchos.store.database import Database
 
 RRF_K = 60
@@ -156,7 +157,9 @@ class Retriever:
 
     def _text(self, query: str, depth: int, kinds: Sequence[str] | None) -> list[str]:
         with self.database.session() as session:
-            rows = store.full_text(session, terms=query_terms(query), limit=depth, kinds=kinds)
+            rows = knowledge_search.full_text(
+                session, terms=query_terms(query), limit=depth, kinds=kinds
+            )
         return [page_id for page_id, _ in rows]
 
     def _vector(self, query: str, depth: int, kinds: Sequence[str] | None) -> list[str]:
@@ -170,7 +173,7 @@ class Retriever:
         assert embedder is not None
         vector = embedder.embed([query])[0]
         if store.has_vector_column(session):
-            rows = store.vector_search(
+            rows = knowledge_search.vector_search(
                 session, vector=vector, model=embedder.name, limit=depth, kinds=kinds
             )
             return [page_id for page_id, score in rows if score >= embedder.min_similarity]
@@ -192,7 +195,7 @@ class Retriever:
         with self._lock:
             cached = self._matrix
             if cached is None or cached.generation != generation or cached.model != model:
-                cached = store.vector_matrix(session, model=model)
+                cached = knowledge_search.vector_matrix(session, model=model)
                 self._matrix = cached
         return cached
 

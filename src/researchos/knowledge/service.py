@@ -24,7 +24,7 @@ from researchos.knowledge.graph import check_graph
 from researchos.knowledge.indexing import embedding_text, links_for, record_for
 from researchos.knowledge.page import Page, ReviewRecord, parse_page, render_page
 from researchos.knowledge.retrieval import Retriever
-from researchos.store import audit
+from researchos.store import audit, knowledge_search
 from researchos.store import knowledge as store
 from researchos.store.database import Database
 from researchos.workspace.layout import Workspace
@@ -303,6 +303,7 @@ class KnowledgeBase:
             dim = store.vector_dimension(session)
             if dim:
                 store.ensure_vector_index(session, dim=dim)
+            knowledge_search.forget_statistics(session)
 
 
 def _merge_generated(current: Page, new: Page) -> Page | None:

@@ -103,16 +103,15 @@ def generation(session: Session) -> int:
 
 def delete_pages(session: Session, *, page_ids: Sequence[str]) -> None:
     """Remove pages (and their full-text rows and package links) from the index."""
-    dialect = _dialect(session)
+    key = _fts_key(session)
     for chunk in _chunks(list(page_ids)):
-        if dialect == "sqlite":
-            seqs = session.scalars(
-                select(KnowledgePageRow.seq).where(KnowledgePageRow.page_id.in_(chunk))
-            ).all()
-            for seq_chunk in _chunks(list(seqs)):
-                params = {f"s{i}": s for i, s in enumerate(seq_chunk)}
-                marks = ", ".join(f":{k}" for k in params)
-                session.execute(text(f"DELETE FROM knowledge_fts WHERE rowid IN ({marks})"), params)
+        seqs = session.scalars(
+            select(KnowledgePageRow.seq).where(KnowledgePageRow.page_id.in_(chunk))
+        ).all()
+        for seq_chunk in _chunks(list(seqs)):
+            params = {f"s{i}": s for i, s in enumerate(seq_chunk)}
+            marks = ", ".join(f":{k}" for k in params)
+            session.execute(text(f"DELETE FROM knowledge_fts WHERE {key} IN ({marks})"), params)
         session.execute(delete(KnowledgePageRow).where(KnowledgePageRow.page_id.in_(chunk)))
         session.execute(delete(KnowledgePackageRow).where(KnowledgePackageRow.page_id.in_(chunk)))
     _bump(session)
@@ -122,7 +121,9 @@ def clear(session: Session) -> None:
     """Empty the knowledge index (before a rebuild); HNSW indexes are rebuilt after the load."""
     if _dialect(session) == "sqlite":
         session.execute(text("DELETE FROM knowledge_fts"))
-    elif has_vector_column(session):
+    else:
+        session.execute(text("TRUNCATE knowledge_fts"))
+    if has_vector_column(session):
         _drop_vector_indexes(session)
     session.execute(delete(KnowledgePackageRow))
     session.execute(delete(KnowledgePageRow))
@@ -141,20 +142,32 @@ def put_pages(
             insert(PAGES).returning(PAGES.c.seq, sort_by_parameter_order=True), list(chunk)
         ).all()
         seqs = [row[0] for row in returned]
-        if dialect == "sqlite":
-            _insert_fts(session, seqs, chunk)
-        elif dialect == "postgresql" and has_vector_column(session):
+        _insert_fts(session, seqs, chunk, postgres=dialect == "postgresql")
+        if has_vector_column(session):
             _insert_pg_vectors(session, seqs, chunk)
     if links:
         session.execute(insert(KnowledgePackageRow), [asdict(link) for link in links])
 
 
-def _insert_fts(session: Session, seqs: Sequence[int], rows: Sequence[dict[str, Any]]) -> None:
+def _fts_key(session: Session) -> str:
+    return "rowid" if _dialect(session) == "sqlite" else "seq"
+
+
+_FTS_INSERT = {
+    False: "INSERT INTO knowledge_fts (rowid, page_id, kind, title, keywords, body) "
+    "VALUES (:seq, :page_id, :kind, :title, :keywords, :body)",
+    True: "INSERT INTO knowledge_fts (seq, page_id, kind, search) VALUES (:seq, :page_id, :kind, "
+    "setweight(to_tsvector('english', :title), 'A') || "
+    "setweight(to_tsvector('english', :keywords), 'B') || "
+    "setweight(to_tsvector('english', :body), 'C'))",
+}
+
+
+def _insert_fts(
+    session: Session, seqs: Sequence[int], rows: Sequence[dict[str, Any]], *, postgres: bool
+) -> None:
     session.execute(
-        text(
-            "INSERT INTO knowledge_fts (rowid, page_id, kind, title, keywords, body) "
-            "VALUES (:seq, :page_id, :kind, :title, :keywords, :body)"
-        ),
+        text(_FTS_INSERT[postgres]),
         [
             {
                 "seq": seq,
@@ -233,17 +246,23 @@ def vector_dimension(session: Session) -> int | None:
 # --- reads ---------------------------------------------------------------------------------
 
 
+_HAS_VECTORS: dict[str, bool] = {}
+
+
 def has_vector_column(session: Session) -> bool:
-    """PostgreSQL with pgvector installed when the migration ran."""
+    """PostgreSQL with pgvector installed when the migration ran (asked once per database)."""
     if _dialect(session) != "postgresql":
         return False
-    found = session.execute(
-        text(
-            "SELECT 1 FROM information_schema.columns "
-            "WHERE table_name = 'knowledge_pages' AND column_name = 'embedding_vec'"
-        )
-    ).scalar()
-    return bool(found)
+    key = str(session.get_bind().engine.url)
+    if key not in _HAS_VECTORS:
+        found = session.execute(
+            text(
+                "SELECT 1 FROM information_schema.columns "
+                "WHERE table_name = 'knowledge_pages' AND column_name = 'embedding_vec'"
+            )
+        ).scalar()
+        _HAS_VECTORS[key] = bool(found)
+    return _HAS_VECTORS[key]
 
 
 _RECORD_COLUMNS = [c for c in PAGES.c if c.name not in ("seq",)]
@@ -346,89 +365,3 @@ def count(session: Session) -> int:
 def embedding_models(session: Session) -> list[str]:
     query = select(PAGES.c.embedding_model).distinct().where(PAGES.c.embedding_model.is_not(None))
     return [m for m in session.scalars(query) if m]
-
-
-# --- search --------------------------------------------------------------------------------
-
-
-def _kind_filter(kinds: Sequence[str] | None, params: dict[str, Any], table: str) -> str:
-    if not kinds:
-        return ""
-    names = []
-    for i, kind in enumerate(kinds):
-        params[f"k{i}"] = kind
-        names.append(f":k{i}")
-    return f" AND {table}.kind IN ({', '.join(names)})"
-
-
-def full_text(
-    session: Session, *, terms: Sequence[str], limit: int, kinds: Sequence[str] | None = None
-) -> list[tuple[str, float]]:
-    """(page id, score) best first: FTS5 BM25 on SQLite, ts_rank_cd on PostgreSQL.
-
-    ``terms`` must already be plain words (letters and digits); they are OR-ed.
-    """
-    if not terms:
-        return []
-    params: dict[str, Any] = {"limit": limit}
-    if _dialect(session) == "sqlite":
-        params["q"] = " OR ".join(f'"{t}"' for t in terms)
-        where_kind = _kind_filter(kinds, params, "knowledge_fts")
-        # no join: a join before ORDER BY ... LIMIT would touch every matching row
-        sql = (
-            "SELECT page_id, -bm25(knowledge_fts, 0, 0, 3.0, 2.0, 1.0) AS score "
-            f"FROM knowledge_fts WHERE knowledge_fts MATCH :q{where_kind} "
-            "ORDER BY score DESC LIMIT :limit"
-        )
-    else:
-        params["q"] = " | ".join(terms)
-        where_kind = _kind_filter(kinds, params, "p")
-        sql = (
-            "SELECT p.page_id, ts_rank_cd(p.search, q) AS score "
-            "FROM knowledge_pages p, to_tsquery('english', :q) q "
-            f"WHERE p.search @@ q{where_kind} ORDER BY score DESC LIMIT :limit"
-        )
-    return [(row[0], float(row[1])) for row in session.execute(text(sql), params)]
-
-
-def vector_matrix(session: Session, *, model: str) -> VectorMatrix:
-    """Every vector of ``model`` stacked into one float32 matrix (rows L2-normalised)."""
-    gen = generation(session)
-    query = select(PAGES.c.page_id, PAGES.c.kind, PAGES.c.embedding).where(
-        PAGES.c.embedding_model == model, PAGES.c.embedding.is_not(None)
-    )
-    ids: list[str] = []
-    kinds: list[str] = []
-    blobs: list[bytes] = []
-    for page_id, kind, blob in session.execute(query):
-        ids.append(page_id)
-        kinds.append(kind)
-        blobs.append(blob)
-    if not blobs:
-        return VectorMatrix(gen, model, [], np.array([], dtype=object), np.zeros((0, 0), "f4"))
-    matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1)
-    return VectorMatrix(gen, model, ids, np.array(kinds), matrix)
-
-
-def vector_search(
-    session: Session,
-    *,
-    vector: np.ndarray,
-    model: str,
-    limit: int,
-    kinds: Sequence[str] | None = None,
-) -> list[tuple[str, float]]:
-    """PostgreSQL + pgvector: (page id, cosine similarity) best first, through the HNSW index."""
-    dim = int(vector.shape[0])
-    ensure_vector_index(session, dim=dim)
-    params: dict[str, Any] = {"limit": limit, "q": _vector_literal(vector.astype("f4").tobytes())}
-    params["model"] = model
-    where_kind = _kind_filter(kinds, params, "p")
-    if kinds:
-        session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
-    distance = f"p.embedding_vec::vector({dim}) <=> CAST(:q AS vector({dim}))"
-    sql = (
-        f"SELECT p.page_id, 1 - ({distance}) AS score FROM knowledge_pages p "
-        f"WHERE p.embedding_model = :model{where_kind} ORDER BY {distance} LIMIT :limit"
-    )
-    return [(row[0], float(row[1])) for row in session.execute(text(sql), params)]

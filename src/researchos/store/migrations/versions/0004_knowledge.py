@@ -1,10 +1,10 @@
 """Knowledge index: pages, their packages, full-text and vector search.
 
-SQLite gets an FTS5 table (porter stemming, unicode61) whose rowid is ``knowledge_pages.seq``
-and which carries page_id and kind unindexed;
-vectors stay float32 blobs searched with numpy. PostgreSQL gets a generated tsvector column
-with a GIN index and, when the pgvector extension is available, an ``embedding_vec`` column
-(HNSW indexes are made per dimension by the store when vectors arrive).
+Both get a full-text table ``knowledge_fts`` keyed by ``knowledge_pages.seq`` and carrying
+page_id and kind: on SQLite an FTS5 table (porter stemming, unicode61; the key is its rowid),
+on PostgreSQL a narrow table with a weighted tsvector and a GIN index. Vectors stay float32 blobs
+(searched with numpy on SQLite); on PostgreSQL with pgvector an ``embedding_vec`` column is
+added (HNSW indexes are built per dimension by the store after bulk loads).
 
 Revision ID: 0004_knowledge
 Revises: 0001_foundation
@@ -17,6 +17,7 @@ import logging
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0004_knowledge"
 down_revision = "0001_foundation"
@@ -80,13 +81,15 @@ def _sqlite_fts() -> None:
 
 
 def _postgres_search() -> None:
-    op.execute(
-        "ALTER TABLE knowledge_pages ADD COLUMN search tsvector GENERATED ALWAYS AS ("
-        "setweight(to_tsvector('english', title), 'A') || "
-        "setweight(to_tsvector('english', keywords), 'B') || "
-        "setweight(to_tsvector('english', body), 'C')) STORED"
+    # a narrow table: ranking reads every matching tsvector, so they should sit densely
+    op.create_table(
+        "knowledge_fts",
+        sa.Column("seq", sa.Integer, primary_key=True),
+        sa.Column("page_id", sa.String(128), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("search", postgresql.TSVECTOR, nullable=False),
     )
-    op.execute("CREATE INDEX ix_knowledge_pages_search ON knowledge_pages USING gin (search)")
+    op.execute("CREATE INDEX ix_knowledge_fts_search ON knowledge_fts USING gin (search)")
     bind = op.get_bind()
     available = bind.execute(
         sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")
@@ -108,8 +111,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("DROP TABLE IF EXISTS knowledge_fts")
+    op.execute("DROP TABLE IF EXISTS knowledge_fts")
     op.drop_table("knowledge_state")
     op.drop_table("knowledge_packages")
     op.drop_table("knowledge_pages")
