@@ -275,24 +275,25 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def _record(row: Any, *, with_body: bool) -> PageRecord:
-    data = dict(row._mapping)
-    data.pop("seq", None)
+# what a brief or a search hit shows; the rest keeps its empty default when fetched light
+_LIGHT_SKIPS = {"body": "", "embedding": None, "packages": {}, "provenance": {}, "keywords": ""}
+
+
+def _record(row: Any) -> PageRecord:
+    data = {**_LIGHT_SKIPS, **row._mapping}
     for key in ("created", "updated", "discount_after"):
         data[key] = _aware(data[key])
-    if not with_body:
-        data.setdefault("body", "")
-        data.setdefault("embedding", None)
     return PageRecord(**data)
 
 
 def fetch(session: Session, *, page_ids: Sequence[str], with_body: bool = True) -> list[PageRecord]:
-    """Pages by id, in the order asked; unknown ids are left out."""
-    columns = [c for c in _RECORD_COLUMNS if with_body or c.name not in ("body", "embedding")]
+    """Pages by id, in the order asked; unknown ids are left out. ``with_body=False`` reads
+    only what briefs and hit lists show (no body, vector, packages, provenance)."""
+    columns = [c for c in _RECORD_COLUMNS if with_body or c.name not in _LIGHT_SKIPS]
     found: dict[str, PageRecord] = {}
     for chunk in _chunks(list(dict.fromkeys(page_ids))):
         for row in session.execute(select(*columns).where(PAGES.c.page_id.in_(chunk))):
-            record = _record(row, with_body=with_body)
+            record = _record(row)
             found[record.page_id] = record
     return [found[p] for p in page_ids if p in found]
 
