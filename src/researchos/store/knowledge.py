@@ -276,7 +276,13 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 # what a brief or a search hit shows; the rest keeps its empty default when fetched light
-_LIGHT_SKIPS = {"body": "", "embedding": None, "packages": {}, "provenance": {}, "keywords": ""}
+_LIGHT_SKIPS: dict[str, Any] = {
+    "body": "",
+    "embedding": None,
+    "packages": {},
+    "provenance": {},
+    "keywords": "",
+}
 
 
 def _record(row: Any) -> PageRecord:
