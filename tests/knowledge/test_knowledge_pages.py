@@ -150,3 +150,13 @@ def test_source_pages_enter_evidence_only_and_people_promote_them(
 def test_show_of_an_unknown_page_is_a_clear_error(sqlite_app: App, cli) -> None:
     result = cli("knowledge", "show", "nope")
     assert result.code == 1 and "no knowledge page 'nope'" in result.err
+
+
+def test_a_page_left_uncommitted_by_a_crash_is_recovered_on_start(sqlite_app: App) -> None:
+    stray = sqlite_app.workspace.root / "knowledge/pages/stray.md"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_text(page("stray"), "utf-8")
+    commit = sqlite_app.recover()
+    assert commit is not None
+    entry = read_log(sqlite_app.workspace.git, limit=1)[0]
+    assert entry.event == "recover" and "knowledge/pages/stray.md" in entry.trailers["Paths"]
