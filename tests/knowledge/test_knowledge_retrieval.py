@@ -120,7 +120,10 @@ def test_fusion_rewards_agreement() -> None:
     assert pytest.approx(fused[0][1]) == 1 / 62 + 1 / 61
 
 
-def test_words_in_every_page_rank_but_do_not_flood_the_candidates(kapp: App) -> None:
+def test_words_in_every_page_rank_but_do_not_flood_the_candidates(
+    kapp: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(knowledge_search, "PRUNE_MIN_PAGES", 0)  # as if the index were large
     pages = [
         parse_page(
             f"---\nid: w{i}\nkind: claim\ntitle: widget note {i}\n---\n"

@@ -1,9 +1,9 @@
 """Searching the knowledge index: full text (FTS5 BM25 / tsvector) and vectors.
 
 On PostgreSQL, ranking every row that matches an OR of common words is what makes full-text
-search slow (ts_rank_cd reads each matching tsvector). Lexemes that ANALYZE reports in more than
-5% of pages therefore only rank, they do not select: candidates are the pages matching the
-rarer words (or all words, when every word is common).
+search slow (ts_rank reads each matching tsvector). From 10,000 pages on, lexemes that ANALYZE
+reports in more than 5% of pages therefore only rank, they do not select: candidates are the
+pages matching the rarer words (or all words, when every word is common).
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from researchos.store.knowledge import (
 )
 
 COMMON_LEXEME_FREQ = 0.05
+# below this many pages ranking every match is cheap, and small samples make every word "common"
+PRUNE_MIN_PAGES = 10_000
 COMMON_TTL_S = 300.0
 _common: dict[str, tuple[float, frozenset[str]]] = {}
 _common_lock = threading.Lock()
@@ -116,12 +118,13 @@ def common_lexemes(session: Session) -> frozenset[str]:
             return cached[1]
     row = session.execute(
         text(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-            "WHERE tablename = 'knowledge_fts' AND attname = 'search'"
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+            "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename "
+            "WHERE s.tablename = 'knowledge_fts' AND s.attname = 'search'"
         )
     ).first()
     found: frozenset[str] = frozenset()
-    if row is not None and row[0] is not None:
+    if row is not None and row[0] is not None and row[2] >= PRUNE_MIN_PAGES:
         found = frozenset(
             lexeme
             for lexeme, freq in zip(row[0], row[1], strict=False)
