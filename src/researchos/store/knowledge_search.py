@@ -1,9 +1,11 @@
 """Searching the knowledge index: full text (FTS5 BM25 / tsvector) and vectors.
 
-On PostgreSQL, ranking every row that matches an OR of common words is what makes full-text
-search slow (ts_rank reads each matching tsvector). From 10,000 pages on, lexemes that ANALYZE
-reports in more than 5% of pages therefore only rank, they do not select: candidates are the
-pages matching the rarer words (or all words, when every word is common).
+Ranking every page that matches an OR of common words is what makes full-text search slow
+(FTS5's bm25 and PostgreSQL's ts_rank both read each match). From 10,000 pages on, words in
+more than 5% of pages therefore only rank, they do not select: candidates are the pages
+matching the rarer words (or all the words, when every word is common). On PostgreSQL the
+shares come from ANALYZE statistics, on SQLite from one count per new word (cached until the
+index changes).
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def full_text(
         return []
     params: dict[str, Any] = {"limit": limit}
     if _dialect(session) == "sqlite":
-        params["q"] = " OR ".join(f'"{t}"' for t in terms)
+        params["q"] = _fts5_query(session, terms)
         where_kind = _kind_filter(kinds, params, "knowledge_fts")
         # no join: a join before ORDER BY ... LIMIT would touch every matching row
         sql = (
@@ -69,6 +71,48 @@ def full_text(
     else:
         return _pg_full_text(session, terms=terms, limit=limit, kinds=kinds)
     return [(row[0], float(row[1])) for row in session.execute(text(sql), params)]
+
+
+def _fts5_query(session: Session, terms: Sequence[str]) -> str:
+    """OR of the terms; in a large index the common ones only rank (see the module doc)."""
+    every = " OR ".join(f'"{t}"' for t in terms)
+    frequency = _sqlite_frequencies(session, terms)
+    if frequency is None:
+        return every
+    rare = [t for t in terms if frequency[t] <= COMMON_LEXEME_FREQ]
+    if not rare:
+        return " AND ".join(f'"{t}"' for t in terms)
+    if len(rare) == len(terms):
+        return every
+    # bm25() scores every phrase of the expression, so the common terms still rank
+    return "(" + " OR ".join(f'"{t}"' for t in rare) + f") AND ({every})"
+
+
+_sqlite_df: dict[str, tuple[int, int, dict[str, float]]] = {}
+
+
+def _sqlite_frequencies(session: Session, terms: Sequence[str]) -> dict[str, float] | None:
+    """Share of pages holding each term (cached until the index changes); None when small."""
+    key = str(session.get_bind().engine.url)
+    gen = generation(session)
+    with _common_lock:
+        cached = _sqlite_df.get(key)
+    if cached is None or cached[0] != gen:
+        total = int(session.scalar(text("SELECT count(*) FROM knowledge_fts")) or 0)
+        cached = (gen, total, {})
+    _, total, shares = cached
+    if total < PRUNE_MIN_PAGES:
+        return None
+    for term in terms:
+        if term not in shares:
+            count = session.scalar(
+                text("SELECT count(*) FROM knowledge_fts WHERE knowledge_fts MATCH :q"),
+                {"q": f'"{term}"'},
+            )
+            shares[term] = int(count or 0) / total
+    with _common_lock:
+        _sqlite_df[key] = cached
+    return shares
 
 
 def _quoted(lexemes: Sequence[str], joiner: str) -> str:
