@@ -222,7 +222,11 @@ def ingest_issues(
     """Store the snapshot and write one evidence-only source page per valid issue (one commit)."""
     issues = parse_issues(raw, repo=repo, display=display)
     package = package or issues.repo.split("/")[1]
-    pages = [issue_page(issues, item, package=package) for item in issues.items]
+    # the same issue twice in one file: the later copy wins
+    by_id = {
+        page.id: page for page in (issue_page(issues, i, package=package) for i in issues.items)
+    }
+    pages = list(by_id.values())
     snapshot = kb.workspace.root / snapshot_path(issues.repo, issues.sha256)
     report: WriteReport = kb.write_pages(
         pages,
