@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
 
 from researchos.errors import InputError
 
@@ -54,49 +53,6 @@ def check_graph(edges: Edges, *, display: str = "knowledge/") -> None:
             field="dependsOn",
             fix="remove one of these dependsOn links",
         )
-
-
-def closure(
-    roots: Iterable[str], neighbours: Callable[[list[str]], Mapping[str, list[str]]]
-) -> list[str]:
-    """Every page reachable from ``roots`` (roots first, then breadth-first).
-
-    ``neighbours`` maps a batch of ids to their dependsOn lists, so the store can answer a
-    whole level in one query.
-    """
-    order: list[str] = []
-    seen: set[str] = set()
-    frontier = list(dict.fromkeys(roots))
-    seen.update(frontier)
-    while frontier:
-        order += frontier
-        found = neighbours(frontier)
-        next_level: list[str] = []
-        for node in frontier:
-            for target in found.get(node, ()):
-                if target not in seen:
-                    seen.add(target)
-                    next_level.append(target)
-        frontier = next_level
-    return order
-
-
-@dataclass(frozen=True)
-class GraphView:
-    """Nodes and edges around a page (or the whole graph) for display and the MCP tool."""
-
-    nodes: list[dict[str, object]]
-    edges: list[tuple[str, str]]
-    cycle: list[str] | None = None
-    missing: list[tuple[str, str]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "nodes": self.nodes,
-            "edges": [{"from": a, "to": b} for a, b in self.edges],
-            "cycle": self.cycle,
-            "missing": [{"from": a, "to": b} for a, b in self.missing],
-        }
 
 
 def dependents(edges: Edges, page_id: str) -> list[str]:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Table, delete, func, insert, select, text, update
+from sqlalchemy import Table, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from researchos.store.knowledge_tables import (
@@ -74,7 +74,7 @@ class VectorMatrix:
     matrix: np.ndarray
 
 
-def _dialect(session: Session) -> str:
+def dialect_of(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
@@ -119,7 +119,7 @@ def delete_pages(session: Session, *, page_ids: Sequence[str]) -> None:
 
 def clear(session: Session) -> None:
     """Empty the knowledge index (before a rebuild); HNSW indexes are rebuilt after the load."""
-    if _dialect(session) == "sqlite":
+    if dialect_of(session) == "sqlite":
         session.execute(text("DELETE FROM knowledge_fts"))
     else:
         session.execute(text("TRUNCATE knowledge_fts"))
@@ -136,7 +136,7 @@ def put_pages(
     """Insert or replace pages with their package links, full text and vectors."""
     delete_pages(session, page_ids=[r.page_id for r in records])
     rows = [asdict(record) for record in records]
-    dialect = _dialect(session)
+    dialect = dialect_of(session)
     for chunk in _chunks(rows, 2000):
         returned = session.execute(
             insert(PAGES).returning(PAGES.c.seq, sort_by_parameter_order=True), list(chunk)
@@ -150,7 +150,7 @@ def put_pages(
 
 
 def _fts_key(session: Session) -> str:
-    return "rowid" if _dialect(session) == "sqlite" else "seq"
+    return "rowid" if dialect_of(session) == "sqlite" else "seq"
 
 
 _FTS_INSERT = {
@@ -182,7 +182,7 @@ def _insert_fts(
     )
 
 
-def _vector_literal(blob: bytes) -> str:
+def vector_literal(blob: bytes) -> str:
     return "[" + ",".join(f"{x:.6g}" for x in np.frombuffer(blob, dtype=np.float32)) + "]"
 
 
@@ -190,7 +190,7 @@ def _insert_pg_vectors(
     session: Session, seqs: Sequence[int], rows: Sequence[dict[str, Any]]
 ) -> None:
     params = [
-        {"seq": seq, "vec": _vector_literal(r["embedding"])}
+        {"seq": seq, "vec": vector_literal(r["embedding"])}
         for seq, r in zip(seqs, rows, strict=True)
         if r["embedding"] is not None
     ]
@@ -251,7 +251,7 @@ _HAS_VECTORS: dict[str, bool] = {}
 
 def has_vector_column(session: Session) -> bool:
     """PostgreSQL with pgvector installed when the migration ran (asked once per database)."""
-    if _dialect(session) != "postgresql":
+    if dialect_of(session) != "postgresql":
         return False
     key = str(session.get_bind().engine.url)
     if key not in _HAS_VECTORS:
@@ -304,29 +304,6 @@ def fetch(session: Session, *, page_ids: Sequence[str], with_body: bool = True) 
     return [found[p] for p in page_ids if p in found]
 
 
-def listing(
-    session: Session, *, kind: str | None = None, limit: int | None = None
-) -> list[dict[str, Any]]:
-    """id, kind, title, review, updated and path of pages, newest first."""
-    query = select(
-        PAGES.c.page_id, PAGES.c.kind, PAGES.c.title, PAGES.c.review, PAGES.c.updated, PAGES.c.path
-    ).order_by(PAGES.c.updated.desc(), PAGES.c.page_id)
-    if kind:
-        query = query.where(PAGES.c.kind == kind)
-    if limit:
-        query = query.limit(limit)
-    return [dict(row._mapping) for row in session.execute(query)]
-
-
-def depends_on_map(session: Session, *, page_ids: Sequence[str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for chunk in _chunks(list(page_ids)):
-        query = select(PAGES.c.page_id, PAGES.c.depends_on).where(PAGES.c.page_id.in_(chunk))
-        for page_id, deps in session.execute(query):
-            out[page_id] = list(deps or [])
-    return out
-
-
 def all_edges(session: Session) -> dict[str, list[str]]:
     return {
         page_id: list(deps or [])
@@ -363,12 +340,3 @@ def links_of(session: Session, *, page_ids: Sequence[str]) -> list[PackageLink]:
         ).where(_LINKS.page_id.in_(chunk))
         out += [PackageLink(*row) for row in session.execute(query)]
     return out
-
-
-def count(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(PAGES)) or 0)
-
-
-def embedding_models(session: Session) -> list[str]:
-    query = select(PAGES.c.embedding_model).distinct().where(PAGES.c.embedding_model.is_not(None))
-    return [m for m in session.scalars(query) if m]

@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 from researchos.store.knowledge import (
     PAGES,
     VectorMatrix,
-    _dialect,
-    _vector_literal,
+    dialect_of,
     ensure_vector_index,
     generation,
+    vector_literal,
 )
 
 COMMON_LEXEME_FREQ = 0.05
@@ -59,7 +59,7 @@ def full_text(
     if not terms:
         return []
     params: dict[str, Any] = {"limit": limit}
-    if _dialect(session) == "sqlite":
+    if dialect_of(session) == "sqlite":
         params["q"] = _fts5_query(session, terms)
         where_kind = _kind_filter(kinds, params, "knowledge_fts")
         # no join: a join before ORDER BY ... LIMIT would touch every matching row
@@ -152,7 +152,7 @@ def common_lexemes(session: Session) -> frozenset[str]:
     """Lexemes in more than COMMON_LEXEME_FREQ of pages, from PostgreSQL's ANALYZE statistics
     (cached for a few minutes per database; empty until the table was analysed, and on SQLite,
     where BM25 over FTS5 stays fast without it)."""
-    if _dialect(session) != "postgresql":
+    if dialect_of(session) != "postgresql":
         return frozenset()
     key = str(session.get_bind().engine.url)
     now = time.monotonic()
@@ -181,7 +181,7 @@ def common_lexemes(session: Session) -> frozenset[str]:
 
 def forget_statistics(session: Session) -> None:
     """After a rebuild: analyse the table and drop the cached common lexemes."""
-    if _dialect(session) != "postgresql":
+    if dialect_of(session) != "postgresql":
         return
     session.execute(text("ANALYZE knowledge_fts"))
     with _common_lock:
@@ -218,7 +218,7 @@ def vector_search(
     """PostgreSQL + pgvector: (page id, cosine similarity) best first, through the HNSW index."""
     dim = int(vector.shape[0])
     ensure_vector_index(session, dim=dim)
-    params: dict[str, Any] = {"limit": limit, "q": _vector_literal(vector.astype("f4").tobytes())}
+    params: dict[str, Any] = {"limit": limit, "q": vector_literal(vector.astype("f4").tobytes())}
     params["model"] = model
     where_kind = _kind_filter(kinds, params, "p")
     if kinds:
