@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from knowledge_corpus import QUERIES
-from knowledge_helpers import load_corpus, make_app, write_page
+from knowledge_helpers import database_url, load_corpus, make_app, write_page
+from sqlalchemy import text
 
 from researchos.app import App
 from researchos.knowledge import api
@@ -146,3 +148,28 @@ def test_words_in_every_page_rank_but_do_not_flood_the_candidates(
     assert both["hits"][0]["page_id"] == "special"
     alone = api.search_knowledge(kapp.knowledge, query="widget", mode="bm25", limit=5)
     assert len(alone["hits"]) == 5  # every word common: candidates need all of them
+
+
+if os.environ.get("RESEARCHOS_TEST_POSTGRES") == "1":  # defined only where it can run
+
+    @pytest.mark.postgres
+    def test_hnsw_search_returns_the_whole_depth(clean_env, request) -> None:
+        app = make_app(database_url("postgres", request))
+        try:
+            pages = [
+                parse_page(
+                    f"---\nid: n{i}\nkind: claim\ntitle: widget note {i}\n---\nnumber {i}\n",
+                    display=f"n{i}",
+                )
+                for i in range(200)
+            ]
+            app.knowledge.rebuild_index(pages)
+            vector = app.knowledge.retriever.embedder.embed(["widget note"])[0]
+            with app.database.session() as session:
+                session.execute(text("SET LOCAL enable_seqscan = off"))  # plan the HNSW index
+                rows = knowledge_search.vector_search(
+                    session, vector=vector, model=app.knowledge.retriever.embedder.name, limit=60
+                )
+            assert len(rows) == 60  # pgvector stops at ef_search (40) unless told otherwise
+        finally:
+            app.close()

@@ -221,6 +221,8 @@ def vector_search(
     params: dict[str, Any] = {"limit": limit, "q": vector_literal(vector.astype("f4").tobytes())}
     params["model"] = model
     where_kind = _kind_filter(kinds, params, "p")
+    # the HNSW scan returns at most ef_search rows (default 40): ask for the whole depth
+    session.execute(text(f"SET LOCAL hnsw.ef_search = {min(max(int(limit), 40), 1000)}"))
     if kinds:
         session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
     distance = f"p.embedding_vec::vector({dim}) <=> CAST(:q AS vector({dim}))"
