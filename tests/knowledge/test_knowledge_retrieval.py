@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 
@@ -173,3 +174,22 @@ if os.environ.get("RESEARCHOS_TEST_POSTGRES") == "1":  # defined only where it c
             assert len(rows) == 60  # pgvector stops at ef_search (40) unless told otherwise
         finally:
             app.close()
+
+
+def test_missing_wordllama_falls_back_to_bm25_with_the_install_command(
+    monkeypatch: pytest.MonkeyPatch, clean_env
+) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "wordllama" else real(name, *a),
+    )
+    app = make_app()
+    try:
+        load_corpus(app)
+        result = api.search_knowledge(app.knowledge, query="database is locked")
+        assert result["mode"] == "bm25"
+        assert "pip install 'researchos[embeddings]'" in result["notice"]
+    finally:
+        app.close()

@@ -8,6 +8,7 @@ falls back to BM25 and says so.
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -98,9 +99,7 @@ def load_embedder(choice: str) -> EmbedderChoice:
     """``wordllama`` (default) or ``none``; a missing package becomes a notice, not an error."""
     if choice == "none":
         return EmbedderChoice(None, "vectors disabled (RESEARCHOS_KNOWLEDGE_EMBEDDER=none)")
-    try:
-        import wordllama  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("wordllama") is None:  # the import itself waits for first use
         return EmbedderChoice(
             None, f"wordllama is not installed: BM25 only; for hybrid search: {INSTALL_HINT}"
         )
