@@ -32,7 +32,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[Any]:
     # Not under pytest's basetemp: as root the server runs as user pgserver, and any pytest
-    # run (ours or a parallel one) resets /tmp/pytest-of-root to mode 0700.
+    # run (ours or a parallel one) resets its per-user base directory to mode 0700.
     base = Path(tempfile.mkdtemp(prefix="researchos-pg-"))
     base.chmod(0o755)
     runtime = base / "run"  # pgserver's lock file; platformdirs wants it private (0700)
