@@ -13,7 +13,7 @@ import pytest
 from researchos.app import App, build_app
 from researchos.settings import load_settings
 
-_ENV_PREFIXES = ("RESEARCHOS_", "OPENAI_", "ANTHROPIC_", "APP_MASTER_KEY")
+_ENV_PREFIXES = ("RESEARCHOS_", "OPENAI_", "ANTHROPIC_", "APP_MASTER_KEY", "GITHUB_TOKEN")
 _KEEP = ("RESEARCHOS_TEST_POSTGRES",)
 
 

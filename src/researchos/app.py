@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from researchos.credentials import SecretStore
     from researchos.distill import Distiller
     from researchos.kits.registry import KitRegistry
+    from researchos.knowledge.service import KnowledgeBase
     from researchos.landscape.service import LandscapeService
     from researchos.learning.service import LearningService
     from researchos.package.service import PackageService
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from researchos.seal import SealService
 
 # content that a crash may leave uncommitted; var/ and packages/ are not content
-RECOVERABLE = ("ara/", "research-landscape/", "proposals/", "agents/", "system/")
+RECOVERABLE = ("ara/", "research-landscape/", "proposals/", "agents/", "system/", "knowledge/")
 
 
 def resolve_home(settings: Settings, path: Path | None = None) -> Path:
@@ -180,6 +181,27 @@ class App:
         after_distill(after_distill_seal)
         return Distiller(self, limits_for(self.settings))
 
+    @cached_property
+    def knowledge(self) -> KnowledgeBase:
+        """Knowledge pages, hybrid retrieval and work briefs (docs/knowledge.md)."""
+        from researchos.knowledge.embedding import load_embedder
+        from researchos.knowledge.retrieval import Retriever
+        from researchos.knowledge.service import KnowledgeBase, KnowledgeSettings
+
+        settings = self.settings
+        retriever = Retriever(self.database, load_embedder(settings.knowledge_embedder))
+        return KnowledgeBase(
+            self.workspace,
+            self.database,
+            retriever,
+            actor=self.actor,
+            settings=KnowledgeSettings(
+                stale_days=settings.knowledge_stale_days,
+                duplicate_threshold=settings.knowledge_duplicate_threshold,
+                token_budget=settings.knowledge_token_budget,
+            ),
+        )
+
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""
         return recover(
@@ -194,6 +216,8 @@ class App:
             self.router.close()
         if "executor" in self.__dict__:
             self.executor.shutdown(wait=True)
+        if "knowledge" in self.__dict__:
+            self.knowledge.retriever.close()
         if "database" in self.__dict__:
             self.database.dispose()
         self._closed = True

@@ -184,6 +184,39 @@ class Settings(BaseSettings):
         default=None, description="Address of the Dask scheduler (tcp://host:8786)."
     )
 
+    # --- knowledge base --------------------------------------------------------------------
+    knowledge_embedder: Literal["wordllama", "none"] = Field(
+        default="wordllama",
+        description="Embedder for hybrid knowledge search: wordllama (offline, needs "
+        "researchos[embeddings]) or none (BM25 only).",
+    )
+    knowledge_stale_days: int = Field(
+        default=180,
+        ge=0,
+        description="A knowledge page not updated for this many days is reported stale "
+        "(0 = never by age).",
+    )
+    knowledge_duplicate_threshold: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Estimated Jaccard similarity (MinHash, word 3-shingles) at which two "
+        "pages are reported as near-duplicates.",
+    )
+    knowledge_token_budget: int = Field(
+        default=4000,
+        ge=200,
+        description="Default token budget of a work brief (`researchos brief`).",
+    )
+    github_token: SecretStr | None = _secret(
+        "GITHUB_TOKEN",
+        "GITHUB_TOKEN",
+        help="GitHub token for `researchos issues ingest --live` (also read from GITHUB_TOKEN).",
+    )
+    github_api_url: str = Field(
+        default="https://api.github.com", description="Base URL of the GitHub REST API."
+    )
+
     # --- interfaces --------------------------------------------------------------------------
     serve_host: str = Field(default="127.0.0.1", description="Address `researchos serve` binds to.")
     serve_port: int = Field(default=8765, description="Port `researchos serve` binds to.")

@@ -15,11 +15,14 @@ from researchos.cli import (
     agents,
     approvals,
     ara,
+    brief,
     demo,
     distill,
     docs,
     drafts,
+    issues,
     kits,
+    knowledge,
     landscape,
     package,
     papers,
@@ -95,6 +98,9 @@ app.command("seal")(seal.seal)
 app.command("seal-checks")(seal.checks)
 app.command("metrics")(seal.metrics)
 app.command("distill")(distill.distill)
+app.add_typer(knowledge.app, name="knowledge")
+app.command("brief")(brief.brief)
+app.add_typer(issues.app, name="issues")
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70

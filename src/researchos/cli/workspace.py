@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from researchos.app import resolve_home
 from researchos.cli.context import get_app, state
@@ -72,16 +73,18 @@ def log(
 
 
 def reindex(ctx: typer.Context, json_out: JsonFlag = False) -> None:
-    """Rebuild the store's content index from the ARA files (the files win)."""
+    """Rebuild the store's content and knowledge indexes from the files (the files win)."""
     app = get_app(ctx)
     with app.database.session() as session:
         result = index.reindex(session, app.workspace.ara_dir)
+    knowledge = app.knowledge.reindex()
     if json_out:
-        emit_json(result.to_dict())
+        emit_json({**result.to_dict(), "knowledge": knowledge.to_dict()})
         return
     say(f"Indexed {result.aras} ARA(s), {result.claims} claim(s), {result.traces} trace(s).")
-    for line in result.skipped:
-        say(f"[yellow]skipped[/yellow] {line}")
+    say(f"Indexed {knowledge.pages} knowledge page(s) for {knowledge.mode} search.")
+    for line in [*result.skipped, *knowledge.problems]:
+        say(f"[yellow]skipped[/yellow] {escape(line)}")
 
 
 @config_app.command("show")

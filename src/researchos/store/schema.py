@@ -2,6 +2,7 @@
 
 from researchos.store import (  # noqa: F401  (importing a module registers its tables)
     distill_tables,
+    knowledge_tables,
     pipeline_tables,
     provider_tables,
     runs,

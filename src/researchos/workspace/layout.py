@@ -18,6 +18,8 @@ CONTENT_DIRS = (
     "agents",
     "system",
     "packages",
+    "knowledge/pages",
+    "knowledge/snapshots",
 )
 VAR_DIRS = ("var/secrets", "var/outbox", "var/runs", "var/locks", "var/logs")
 
@@ -61,6 +63,10 @@ class Workspace:
     @property
     def agents_dir(self) -> Path:
         return self.root / "agents"
+
+    @property
+    def knowledge_dir(self) -> Path:
+        return self.root / "knowledge"
 
     @property
     def system_dir(self) -> Path:

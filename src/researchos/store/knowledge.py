@@ -1,0 +1,342 @@
+"""Data access for the knowledge index: pages, full text (FTS5 / tsvector) and vectors.
+
+Keyword-only functions over a session that take and return plain dataclasses; the knowledge
+package never sees a SQLAlchemy model. Every write bumps the ``generation`` counter so an
+in-memory vector matrix knows when it is stale, even across processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import numpy as np
+from sqlalchemy import Table, delete, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from researchos.store.knowledge_tables import (
+    KnowledgePackageRow,
+    KnowledgePageRow,
+    KnowledgeStateRow,
+)
+
+_CHUNK = 500
+PAGES = cast(Table, KnowledgePageRow.__table__)
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """One page as the index holds it (body included unless fetched without it)."""
+
+    page_id: str
+    kind: str
+    title: str
+    review: str
+    path: str
+    body: str
+    summary: str
+    keywords: str
+    tags: list[str]
+    depends_on: list[str]
+    sources: list[dict[str, Any]]
+    packages: dict[str, str]
+    provenance: dict[str, Any]
+    created: datetime
+    updated: datetime
+    discount_after: datetime | None
+    content_sha256: str
+    embedding: bytes | None = None
+    embedding_model: str | None = None
+
+
+@dataclass(frozen=True)
+class PackageLink:
+    """A page names a package and a range; rank and time copied from the page for ranking."""
+
+    page_id: str
+    package: str
+    ecosystem: str | None
+    spec: str
+    rank: int = 0  # review: verified 3, reviewed 2, draft 1, evidence-only 0
+    updated_ts: float = 0.0
+
+
+@dataclass(frozen=True)
+class VectorMatrix:
+    """All vectors of one model: ``matrix[i]`` belongs to ``page_ids[i]`` of kind ``kinds[i]``."""
+
+    generation: int
+    model: str
+    page_ids: list[str]
+    kinds: np.ndarray
+    matrix: np.ndarray
+
+
+def dialect_of(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _bump(session: Session) -> None:
+    session.execute(
+        update(KnowledgeStateRow)
+        .where(KnowledgeStateRow.key == "generation")
+        .values(value=KnowledgeStateRow.value + 1)
+    )
+
+
+def generation(session: Session) -> int:
+    value = session.scalar(
+        select(KnowledgeStateRow.value).where(KnowledgeStateRow.key == "generation")
+    )
+    return int(value or 0)
+
+
+# --- writes --------------------------------------------------------------------------------
+
+
+def delete_pages(session: Session, *, page_ids: Sequence[str]) -> None:
+    """Remove pages (and their full-text rows and package links) from the index."""
+    key = _fts_key(session)
+    for chunk in _chunks(list(page_ids)):
+        seqs = session.scalars(
+            select(KnowledgePageRow.seq).where(KnowledgePageRow.page_id.in_(chunk))
+        ).all()
+        for seq_chunk in _chunks(list(seqs)):
+            params = {f"s{i}": s for i, s in enumerate(seq_chunk)}
+            marks = ", ".join(f":{k}" for k in params)
+            session.execute(text(f"DELETE FROM knowledge_fts WHERE {key} IN ({marks})"), params)
+        session.execute(delete(KnowledgePageRow).where(KnowledgePageRow.page_id.in_(chunk)))
+        session.execute(delete(KnowledgePackageRow).where(KnowledgePackageRow.page_id.in_(chunk)))
+    _bump(session)
+
+
+def clear(session: Session) -> None:
+    """Empty the knowledge index (before a rebuild); HNSW indexes are rebuilt after the load."""
+    if dialect_of(session) == "sqlite":
+        session.execute(text("DELETE FROM knowledge_fts"))
+    else:
+        session.execute(text("TRUNCATE knowledge_fts"))
+    if has_vector_column(session):
+        _drop_vector_indexes(session)
+    session.execute(delete(KnowledgePackageRow))
+    session.execute(delete(KnowledgePageRow))
+    _bump(session)
+
+
+def put_pages(
+    session: Session, *, records: Sequence[PageRecord], links: Sequence[PackageLink]
+) -> None:
+    """Insert or replace pages with their package links, full text and vectors."""
+    delete_pages(session, page_ids=[r.page_id for r in records])
+    rows = [asdict(record) for record in records]
+    dialect = dialect_of(session)
+    for chunk in _chunks(rows, 2000):
+        returned = session.execute(
+            insert(PAGES).returning(PAGES.c.seq, sort_by_parameter_order=True), list(chunk)
+        ).all()
+        seqs = [row[0] for row in returned]
+        _insert_fts(session, seqs, chunk, postgres=dialect == "postgresql")
+        if has_vector_column(session):
+            _insert_pg_vectors(session, seqs, chunk)
+    if links:
+        session.execute(insert(KnowledgePackageRow), [asdict(link) for link in links])
+
+
+def _fts_key(session: Session) -> str:
+    return "rowid" if dialect_of(session) == "sqlite" else "seq"
+
+
+_FTS_INSERT = {
+    False: "INSERT INTO knowledge_fts (rowid, page_id, kind, title, keywords, body) "
+    "VALUES (:seq, :page_id, :kind, :title, :keywords, :body)",
+    True: "INSERT INTO knowledge_fts (seq, page_id, kind, search) VALUES (:seq, :page_id, :kind, "
+    "setweight(to_tsvector('english', :title), 'A') || "
+    "setweight(to_tsvector('english', :keywords), 'B') || "
+    "setweight(to_tsvector('english', :body), 'C'))",
+}
+
+
+def _insert_fts(
+    session: Session, seqs: Sequence[int], rows: Sequence[dict[str, Any]], *, postgres: bool
+) -> None:
+    session.execute(
+        text(_FTS_INSERT[postgres]),
+        [
+            {
+                "seq": seq,
+                "page_id": r["page_id"],
+                "kind": r["kind"],
+                "title": r["title"],
+                "keywords": r["keywords"],
+                "body": r["body"],
+            }
+            for seq, r in zip(seqs, rows, strict=True)
+        ],
+    )
+
+
+def vector_literal(blob: bytes) -> str:
+    return "[" + ",".join(f"{x:.6g}" for x in np.frombuffer(blob, dtype=np.float32)) + "]"
+
+
+def _insert_pg_vectors(
+    session: Session, seqs: Sequence[int], rows: Sequence[dict[str, Any]]
+) -> None:
+    params = [
+        {"seq": seq, "vec": vector_literal(r["embedding"])}
+        for seq, r in zip(seqs, rows, strict=True)
+        if r["embedding"] is not None
+    ]
+    if not params:
+        return
+    session.execute(
+        text("UPDATE knowledge_pages SET embedding_vec = CAST(:vec AS vector) WHERE seq = :seq"),
+        params,
+    )
+
+
+_PG_INDEXED: set[tuple[str, int]] = set()
+
+
+def _drop_vector_indexes(session: Session) -> None:
+    names = session.scalars(
+        text(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'knowledge_pages' "
+            "AND indexname LIKE 'ix_knowledge_vec_%'"
+        )
+    ).all()
+    for name in names:
+        session.execute(text(f'DROP INDEX IF EXISTS "{name}"'))
+    url = str(session.get_bind().engine.url)
+    _PG_INDEXED.difference_update({key for key in _PG_INDEXED if key[0] == url})
+
+
+def ensure_vector_index(session: Session, *, dim: int) -> None:
+    """An HNSW index over ``embedding_vec::vector(dim)`` (cosine), built once per dimension.
+
+    Built after a bulk load (much faster than growing it row by row); later writes keep it up
+    to date.
+    """
+    key = (str(session.get_bind().engine.url), dim)
+    if key in _PG_INDEXED or not has_vector_column(session):
+        return
+    session.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+    session.execute(
+        text(
+            f"CREATE INDEX IF NOT EXISTS ix_knowledge_vec_{int(dim)} ON knowledge_pages "
+            f"USING hnsw ((embedding_vec::vector({int(dim)})) vector_cosine_ops)"
+        )
+    )
+    _PG_INDEXED.add(key)
+
+
+def vector_dimension(session: Session) -> int | None:
+    """Dimension of the stored vectors (None when the index holds none)."""
+    blob = session.scalar(select(PAGES.c.embedding).where(PAGES.c.embedding.is_not(None)).limit(1))
+    return len(blob) // 4 if blob else None
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+_HAS_VECTORS: dict[str, bool] = {}
+
+
+def has_vector_column(session: Session) -> bool:
+    """PostgreSQL with pgvector installed when the migration ran (asked once per database)."""
+    if dialect_of(session) != "postgresql":
+        return False
+    key = str(session.get_bind().engine.url)
+    if key not in _HAS_VECTORS:
+        found = session.execute(
+            text(
+                "SELECT 1 FROM information_schema.columns "
+                "WHERE table_name = 'knowledge_pages' AND column_name = 'embedding_vec'"
+            )
+        ).scalar()
+        _HAS_VECTORS[key] = bool(found)
+    return _HAS_VECTORS[key]
+
+
+_RECORD_COLUMNS = [c for c in PAGES.c if c.name not in ("seq",)]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands timestamps back without a zone; they were written in UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+# what a brief or a search hit shows; the rest keeps its empty default when fetched light
+_LIGHT_SKIPS: dict[str, Any] = {
+    "body": "",
+    "embedding": None,
+    "packages": {},
+    "provenance": {},
+    "keywords": "",
+}
+
+
+def _record(row: Any) -> PageRecord:
+    data = {**_LIGHT_SKIPS, **row._mapping}
+    for key in ("created", "updated", "discount_after"):
+        data[key] = _aware(data[key])
+    return PageRecord(**data)
+
+
+def fetch(session: Session, *, page_ids: Sequence[str], with_body: bool = True) -> list[PageRecord]:
+    """Pages by id, in the order asked; unknown ids are left out. ``with_body=False`` reads
+    only what briefs and hit lists show (no body, vector, packages, provenance)."""
+    columns = [c for c in _RECORD_COLUMNS if with_body or c.name not in _LIGHT_SKIPS]
+    found: dict[str, PageRecord] = {}
+    for chunk in _chunks(list(dict.fromkeys(page_ids))):
+        for row in session.execute(select(*columns).where(PAGES.c.page_id.in_(chunk))):
+            record = _record(row)
+            found[record.page_id] = record
+    return [found[p] for p in page_ids if p in found]
+
+
+def all_edges(session: Session) -> dict[str, list[str]]:
+    return {
+        page_id: list(deps or [])
+        for page_id, deps in session.execute(select(PAGES.c.page_id, PAGES.c.depends_on))
+    }
+
+
+_LINKS = KnowledgePackageRow.__table__.c
+_LINK_COLUMNS = "page_id, package, ecosystem, spec, rank, updated_ts"
+
+
+def package_links(session: Session, *, packages: Sequence[str]) -> list[PackageLink]:
+    """Every link to one of ``packages`` (plain columns only: this runs on every brief)."""
+    out: list[PackageLink] = []
+    for chunk in _chunks(list(packages)):
+        params = {f"p{i}": name for i, name in enumerate(chunk)}
+        marks = ", ".join(f":{key}" for key in params)
+        sql = f"SELECT {_LINK_COLUMNS} FROM knowledge_packages WHERE package IN ({marks})"
+        out += [PackageLink(*row) for row in session.execute(text(sql), params).all()]
+    return out
+
+
+def links_of(session: Session, *, page_ids: Sequence[str]) -> list[PackageLink]:
+    """The package links of some pages."""
+    out: list[PackageLink] = []
+    for chunk in _chunks(list(page_ids)):
+        query = select(
+            _LINKS.page_id,
+            _LINKS.package,
+            _LINKS.ecosystem,
+            _LINKS.spec,
+            _LINKS.rank,
+            _LINKS.updated_ts,
+        ).where(_LINKS.page_id.in_(chunk))
+        out += [PackageLink(*row) for row in session.execute(query)]
+    return out
