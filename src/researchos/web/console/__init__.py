@@ -18,7 +18,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from researchos.errors import NotFound
-
 from researchos.web.console import (
     routes_approvals,
     routes_aras,

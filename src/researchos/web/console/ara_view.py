@@ -69,7 +69,7 @@ class TreeNode:
 
 def tree(exploration: ExplorationTree) -> list[TreeNode]:
     wrapped = {n.id: TreeNode(n) for n in exploration.nodes}
-    roots = []
+    roots: list[TreeNode] = []
     for item in wrapped.values():
         parent = wrapped.get(item.node.parent) if item.node.parent else None
         (parent.children if parent else roots).append(item)

@@ -19,9 +19,7 @@ DECIDED_SHOWN = 30
 
 
 @router.get("")
-def list_approvals(
-    request: Request, ros: Ros, _: Viewer, project: str | None = None
-) -> Response:
+def list_approvals(request: Request, ros: Ros, _: Viewer, project: str | None = None) -> Response:
     approvals.sweep(ros)
     with ros.database.session() as session:
         found = store.list_approvals(session, project_id=project or None)

@@ -60,7 +60,9 @@ def claim(slug: str, claim_id: str, request: Request, ros: Ros, _: Viewer) -> Re
 @router.get("/{slug}/traces")
 def traces(slug: str, request: Request, ros: Ros, _: Viewer) -> Response:
     found = ros.aras.traces(slug)
-    groups = {kind: [t for t in found if t.kind == kind] for kind in ("failure", "decision", "checkpoint")}
+    groups = {
+        kind: [t for t in found if t.kind == kind] for kind in ("failure", "decision", "checkpoint")
+    }
     return _page(
         request,
         "ara_traces.html",

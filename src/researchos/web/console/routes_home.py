@@ -34,7 +34,14 @@ def login_page(request: Request, token: str | None = None, next: str | None = No
             response = RedirectResponse(safe_next(next), status_code=303)
             start_session(response, workspace_token(request))
             return response
-        return render(request, "login.html", logged_in=False, next=safe_next(next), expired=True, status_code=403)
+        return render(
+            request,
+            "login.html",
+            logged_in=False,
+            next=safe_next(next),
+            expired=True,
+            status_code=403,
+        )
     if has_session(request):
         return RedirectResponse(safe_next(next), status_code=303)
     return render(request, "login.html", logged_in=False, next=safe_next(next))
@@ -48,7 +55,14 @@ def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     if not token_matches(request, token.strip()):
-        return render(request, "login.html", logged_in=False, next=safe_next(next), wrong=True, status_code=403)
+        return render(
+            request,
+            "login.html",
+            logged_in=False,
+            next=safe_next(next),
+            wrong=True,
+            status_code=403,
+        )
     response = RedirectResponse(safe_next(next), status_code=303)
     start_session(response, token.strip())
     return response

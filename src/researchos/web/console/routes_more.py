@@ -61,7 +61,11 @@ def _landscape_links(base: str) -> Links:
 def landscape(request: Request, ros: Ros, _: Viewer) -> Response:
     root = ros.workspace.landscape_dir
     index = root / "index.md"
-    html = render_markdown(index.read_text("utf-8"), _landscape_links(".")) if index.is_file() else None
+    html = (
+        render_markdown(index.read_text("utf-8"), _landscape_links("."))
+        if index.is_file()
+        else None
+    )
     parts = {name: _files(root, root / name) for name in LANDSCAPE_PARTS}
     proposals = _files(ros.workspace.root, ros.workspace.proposals_dir)
     return render(

@@ -89,7 +89,9 @@ async def verify(
     upload = chosen(package)
     with tempfile.TemporaryDirectory() as tmp:
         if upload is not None:
-            path = await save_upload(upload, Path(tmp) / "package.zip", limit=MAX_UPLOAD, field="package")
+            path = await save_upload(
+                upload, Path(tmp) / "package.zip", limit=MAX_UPLOAD, field="package"
+            )
             shown = Path(upload.filename or "package.zip").name
         elif name:
             path, shown = ros.workspace.root / _listed(ros, slug, name).zip, f"{name}.zip"
@@ -100,6 +102,11 @@ async def verify(
         )
     report.path = shown  # the temporary path means nothing to the reader
     return render(
-        request, "verify_report.html", section="aras", ara=ros.aras.get(slug), slug=slug,
-        tab="packages", report=report,
+        request,
+        "verify_report.html",
+        section="aras",
+        ara=ros.aras.get(slug),
+        slug=slug,
+        tab="packages",
+        report=report,
     )

@@ -49,7 +49,9 @@ def ideas(project_id: str, request: Request, ros: Ros, _: Viewer) -> Response:
     with ros.database.session() as session:
         found = research.list_ideas(session, project_id=project_id)
         log = research.funnel_log(session, project_id=project_id)
-    counts = {stage: sum(1 for i in found if _reached(i.stage_reached, stage)) for stage in FUNNEL_STAGES}
+    counts = {
+        stage: sum(1 for i in found if _reached(i.stage_reached, stage)) for stage in FUNNEL_STAGES
+    }
     return _tab(request, "ideas", project, ideas=found, funnel=log, counts=counts)
 
 
@@ -76,9 +78,7 @@ def runs(project_id: str, request: Request, ros: Ros, _: Viewer) -> Response:
 
 def _run_dir(ros: Any, project_id: str, run_id: str) -> tuple[list[Any], Path]:
     with ros.database.session() as session:
-        rows = [
-            r for r in research.list_runs(session, project_id=project_id) if r.run_id == run_id
-        ]
+        rows = [r for r in research.list_runs(session, project_id=project_id) if r.run_id == run_id]
     if not rows:
         raise NotFound(f"project {project_id!r} has no run {run_id!r}")
     return rows, safe_relative(ros.workspace.runs_dir, run_id, field="run_id")
@@ -101,9 +101,11 @@ def run_log(
     project_id: str, run_id: str, path: str, request: Request, ros: Ros, _: Viewer
 ) -> Response:
     project = _project(ros, project_id)
-    _, directory = _run_dir(ros, project_id, run_id)
+    directory = _run_dir(ros, project_id, run_id)[1]
     target = safe_relative(directory, path, field="path")
-    text, end = _read_from(target, max(target.stat().st_size - LOG_CHUNK, 0) if target.is_file() else 0)
+    text, end = _read_from(
+        target, max(target.stat().st_size - LOG_CHUNK, 0) if target.is_file() else 0
+    )
     return _tab(request, "log", project, run_id=run_id, path=path, text=text, offset=end)
 
 
@@ -112,7 +114,7 @@ def run_log_tail(
     project_id: str, run_id: str, path: str, ros: Ros, _: Viewer, offset: int = 0
 ) -> Response:
     """New log text from ``offset`` (the page's script follows a growing log with this)."""
-    _, directory = _run_dir(ros, project_id, run_id)
+    directory = _run_dir(ros, project_id, run_id)[1]
     text, end = _read_from(safe_relative(directory, path, field="path"), max(offset, 0))
     return PlainTextResponse(text, headers={"x-next-offset": str(end)})
 
@@ -130,9 +132,7 @@ def _read_from(target: Path, offset: int) -> tuple[str, int]:
 def claims(project_id: str, request: Request, ros: Ros, _: Viewer) -> Response:
     project = _project(ros, project_id)
     found = ros.aras.claims(project.ara_slug)
-    return _tab(
-        request, "claims", project, claims=found, figures=figures(ros, project.ara_slug)
-    )
+    return _tab(request, "claims", project, claims=found, figures=figures(ros, project.ara_slug))
 
 
 @router.get("/draft")

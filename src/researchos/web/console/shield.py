@@ -23,8 +23,7 @@ CONSOLE_CSP = (
     "object-src 'none'"
 )
 INERT_CSP = (
-    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
-    "sandbox"
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
 )
 COMMON = {
     "x-frame-options": "DENY",
