@@ -121,6 +121,7 @@ def overview(project_id: str, request: Request, ros: Ros, _: Viewer) -> Response
         budget=budget.summary(ros, project_id=project_id),
         pending=approvals.pending_for_project(ros, project_id=project_id),
         events=events,
+        latest={e["stage"]: e for e in events if e["kind"] == "progress" and e.get("stage")},
         last_event=events[-1]["id"] if events else 0,
     )
 
