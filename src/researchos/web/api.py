@@ -18,7 +18,9 @@ from researchos.web.events import EventLog
 from researchos.web.jobs import Jobs
 
 
-def create_api(app) -> FastAPI:
+def create_api(app, *, trusted_hosts: tuple[str, ...] | None = None) -> FastAPI:
+    """``trusted_hosts``: the only Host names served (``researchos serve`` passes the
+    loopback names unless --allow-remote); None serves any."""
     api = FastAPI(
         title="ResearchOS",
         version=__version__,
@@ -60,5 +62,5 @@ def create_api(app) -> FastAPI:
     api.include_router(routes_projects.router)
     api.include_router(routes_approvals.router)
     api.include_router(routes_aras.router)
-    console.mount(api)
+    console.mount(api, trusted_hosts=trusted_hosts)
     return api

@@ -24,11 +24,11 @@ def login(page: Any, server: Any, next_path: str = "/") -> None:
 
 def shot(page: Any, name: str, *, docs: bool = False) -> Path:
     """Save a full-page screenshot as a test artefact (and into docs/console/ when asked to
-    by RESEARCHOS_DOCS_SCREENSHOTS=1, so the suite does not rewrite docs on every run)."""
+    by SCREENSHOTS_TO_DOCS=1, so the suite does not rewrite docs on every run)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     target = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(target), full_page=True)
-    if docs and os.environ.get("RESEARCHOS_DOCS_SCREENSHOTS") == "1":
+    if docs and os.environ.get("SCREENSHOTS_TO_DOCS") == "1":
         DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(target, DOCS_SHOTS / f"{name}.png")
     return target

@@ -5,10 +5,12 @@ every form carries a CSRF token; the main pages at desktop and phone width."""
 import zipfile
 
 import pytest
-
 from console_browser import PHONE, build_study, login, shot
+
 from researchos.package.verify import verify
+from researchos.pipeline import approvals
 from researchos.pipeline.projects import create_project
+from researchos.store import research
 
 pytestmark = pytest.mark.browser
 
@@ -111,8 +113,21 @@ def test_every_post_form_carries_a_csrf_token(page, server, study):
 
 
 def test_main_pages_at_phone_width(browser, page, server, study):
-    project = create_project(server.app, brief="Scaling k-NN features on wine, compared.")
+    project = create_project(
+        server.app, brief="Scaling k-NN features on wine, compared.", hitl=True
+    )
+    approvals.request_approval(
+        server.app, project_id=project.id, gate="post_shortlist", summary="1 idea shortlisted"
+    )
+    with server.app.database.session() as session:
+        research.record_run(
+            session, project_id=project.id, spec_id="S1", condition="standardised", seed=0,
+            phase="pilot", attempt=1, run_id="run-0001", result_class="succeeded_valid",
+            metrics_path=None, metrics_sha256=None, cpu_s=1.2, error=None,
+        )  # fmt: skip
     login(page, server)
+    assert "run-0001" in page.locator("#h-runs + div").inner_text()
+    assert "post shortlist" in page.locator("section", has_text="Pending approvals").inner_text()
     shot(page, "dashboard", docs=True)
     cookies = page.context.cookies()
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)

@@ -1,9 +1,10 @@
 """The web console: server-rendered pages (Jinja2, a little of our own JavaScript) on the
 same FastAPI app as the REST API, calling the same domain functions.
 
-    mount(api)   adds the pages, /static, the security headers (shield.py) and the
-                 one-time login links (api.state.login_links.issue() -> code for
-                 /login?token=<code>)
+    mount(api, trusted_hosts=...)
+                 adds the pages, /static, the security headers and Host check
+                 (shield.py) and the one-time login links
+                 (api.state.login_links.issue() -> code for /login?token=<code>)
 
 Pages: dashboard (/), new project (/projects/new), project tabs (/projects/<id>/...),
 approvals, ARA browser (/aras/...), landscape, settings. See docs/console.md.
@@ -38,9 +39,9 @@ def is_console(request: Request) -> bool:
     return area(request.url.path) == "console"
 
 
-def mount(api: FastAPI) -> None:
+def mount(api: FastAPI, *, trusted_hosts: tuple[str, ...] | None = None) -> None:
     api.state.login_links = LoginLinks()
-    api.add_middleware(Shield)
+    api.add_middleware(Shield, hosts=trusted_hosts)
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="console-static")
 
     @api.exception_handler(LoginRequired)

@@ -67,7 +67,14 @@ def number(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-templates.env.filters.update(when=when, size=size, pretty=pretty, number=number)
+def delivery(value: str | None) -> str:
+    """Where approval mail went, without this machine's paths."""
+    if not value:
+        return "—"
+    return value if value.startswith("smtp:") else f"var/outbox/{Path(value).name}"
+
+
+templates.env.filters.update(when=when, size=size, pretty=pretty, number=number, delivery=delivery)
 
 
 def _pending_count(ros: Any) -> int:

@@ -13,6 +13,7 @@ import secrets
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from researchos.web.auth import CSRF_COOKIE
@@ -45,14 +46,31 @@ def area(path: str) -> str:
     return "console"
 
 
+def host_name(value: str) -> str:
+    """The name part of a Host header: ``[::1]:8765`` -> ``::1``, ``a:80`` -> ``a``."""
+    if value.startswith("["):
+        return value[1:].split("]", 1)[0]
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
 class Shield:
-    def __init__(self, app: ASGIApp) -> None:
+    """``hosts``: when set, requests naming any other Host are refused (400). Bound to
+    loopback, this stops DNS rebinding: a web page whose domain resolves to 127.0.0.1 still
+    sends its own name as Host and cannot read the API through the victim's browser."""
+
+    def __init__(self, app: ASGIApp, hosts: tuple[str, ...] | None = None) -> None:
         self.app = app
+        self.hosts = hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self.hosts is not None:
+            host = HTTPConnection(scope).headers.get("host", "")
+            if host_name(host).lower() not in self.hosts:
+                await PlainTextResponse("unknown host", status_code=400)(scope, receive, send)
+                return
         where = area(scope["path"])
         nonce = None
         if where == "console" and CSRF_COOKIE not in HTTPConnection(scope).cookies:
