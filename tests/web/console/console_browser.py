@@ -114,6 +114,11 @@ def build_study(app: Any, tmp: Path, slug: str = "knn-study") -> Study:
         "decision",
         {"title": "Use wine", "decision": "use the wine dataset", "rationale": "bundled, offline"},
     )
+    seal = {
+        "l1": {"passed": True, "summary": "structure and references valid"},
+        "l2": {"passed": False, "summary": "1 claim held back", "findings": ["C0002: no evidence"]},
+    }
+    aras.update_manifest(slug, {"seal": seal}, event="seal.record", summary="record seal L1, L2")
     compile_view(aras, slug)
     return Study(
         slug=slug,

@@ -24,7 +24,9 @@ def test_claim_shows_its_evidence_figure_and_history(page, server, study):
     login(page, server, "/aras")
     shot(page, "aras")
     page.get_by_role("link", name="k-NN and feature scaling").click()
-    assert "L1 structure: not run" in page.locator("#main").inner_text()
+    seal = page.locator("section", has=page.get_by_role("heading", name="Seal")).inner_text()
+    assert "L1 structure: passed" in seal and "L3 reproduction: not run" in seal
+    assert "C0002: no evidence" in seal
     shot(page, "ara-browser", docs=True)
     page.get_by_role("link", name=study.claim).click()
     assert "raises k-NN accuracy on wine to 0.95" in page.locator(".statement").inner_text()

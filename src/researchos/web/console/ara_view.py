@@ -16,7 +16,7 @@ from researchos.web.console.markup import Links, render_markdown
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 TEXT_SUFFIXES = (
     ".txt", ".log", ".md", ".json", ".jsonl", ".csv", ".tsv", ".yaml", ".yml", ".py", ".sh",
-    ".toml", ".cfg", ".ini", ".lock", ".r", ".tex", ".bib", ".err", ".out",
+    ".toml", ".cfg", ".ini", ".lock", ".r", ".tex", ".bib", ".err", ".out", ".html", ".xml",
 )  # fmt: skip
 MAX_SHOWN = 512 << 10
 
