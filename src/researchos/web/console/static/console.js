@@ -41,9 +41,7 @@
   function showProgress(root, event) {
     const row = stageRow(root.querySelector("[data-timeline]"), event.stage);
     const done = typeof event.done === "number" ? event.done : null;
-    let status = "running";
-    if (/: failed$/.test(event.message || "")) status = "failed";
-    else if (done !== null && done >= 1) status = "done";
+    const status = done !== null && done >= 1 ? "done" : "running";
     row.className = "stage stage-" + status;
     row.querySelector("[data-stage-status]").textContent = status;
     if (done !== null) row.querySelector("progress").value = Math.max(0, Math.min(1, done));
