@@ -147,3 +147,20 @@ def test_main_pages_at_phone_width(browser, page, server, study):
             shot(small, name, docs=True)
     finally:
         phone.close()
+
+
+def test_landscape_and_settings_show_what_is_on_disk(page, server):
+    known = server.app.workspace.landscape_dir / "known-results" / "scaling.md"
+    known.write_text("# Scaling helps k-NN\n\nSee [the note](../hypotheses/h.md). <i>x</i>\n")
+    login(page, server, "/landscape")
+    page.get_by_role("link", name="scaling.md").click()
+    article = page.locator("article.paper")
+    assert article.get_by_role("heading", name="Scaling helps k-NN").is_visible()
+    assert article.get_by_role("link", name="the note").get_attribute("href") == (
+        "/landscape/files/hypotheses/h.md"
+    )
+    assert article.locator("i").count() == 0
+    page.get_by_role("link", name="Settings").click()
+    assert page.locator(".big").inner_text() == "mock"
+    assert "RESEARCHOS_RUN_MODE\nauto" in page.locator("dl.fields").inner_text()
+    shot(page, "settings")

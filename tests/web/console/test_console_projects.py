@@ -203,3 +203,38 @@ def test_run_log_follows_while_the_project_runs(page, server, probe_stage, tmp_p
     server.api.state.jobs.join(project.id, 20)
     with server.app.database.session() as session:
         assert projects.get_project(session, project_id=project.id).status == "completed"
+
+
+def test_ideas_funnel_and_specs_show_what_the_store_holds(page, server):
+    project = create_project(server.app, brief=BRIEF, mode="mock")
+    ideas = [
+        {"idea_id": f"I{n}", "title": f"Idea {n}", "payload": {}, "rank": n,
+         "scores": {"novelty": 0.5 + n / 10, "feasibility": 0.8}}
+        for n in (1, 2)
+    ]  # fmt: skip
+    with server.app.database.session() as session:
+        research.replace_ideas(session, project_id=project.id, ideas=ideas)
+        for stage in ("S0", "S1", "S2", "S3", "S4"):
+            research.record_funnel_decision(
+                session, project_id=project.id, idea_id="I1", stage=stage, decision="advance",
+                reason=f"passes {stage}", scores={},
+            )  # fmt: skip
+        research.record_funnel_decision(
+            session, project_id=project.id, idea_id="I2", stage="S1", decision="reject",
+            reason="duplicates a known result", scores={},
+        )  # fmt: skip
+        research.upsert_spec(
+            session, project_id=project.id, spec_id="SP1", idea_id="I1", sha256="ab" * 32,
+            payload={"title": "Scaling spec", "hypothesis": "scaling helps", "seeds": [0, 1]},
+        )  # fmt: skip
+    login(page, server, f"/projects/{project.id}/ideas")
+    funnel = page.locator("ol.funnel").inner_text().split("\n")
+    assert funnel == ["S0 2", "S1 2", "S2 1", "S3 1", "S4 1"]
+    assert "shortlisted" in page.locator("#idea-I1").inner_text()
+    rejected = page.locator("#idea-I2").inner_text()
+    assert "rejected" in rejected and "duplicates a known result" in rejected
+    shot(page, "ideas")
+    page.get_by_role("link", name="Specs").click()
+    spec = page.locator("article.spec")
+    assert "Scaling spec" in spec.locator("h3").inner_text()
+    assert "scaling helps" in spec.inner_text() and "abababababababab" in spec.inner_text()
