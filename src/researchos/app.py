@@ -9,15 +9,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from researchos.artifacts.service import AraService
 from researchos.history.changes import recover
 from researchos.history.locks import named_lock
 from researchos.logs import configure_logging
-from researchos.package.service import PackageService
 from researchos.settings import Settings, load_settings
 from researchos.store.database import Database, sqlite_url
 from researchos.workspace import Workspace, default_home, init_workspace, open_workspace
+
+# The heavier parts are imported inside their properties: a command pays only for what it uses.
+if TYPE_CHECKING:
+    from researchos.credentials import SecretStore
+    from researchos.kits.registry import KitRegistry
+    from researchos.package.service import PackageService
+    from researchos.providers.router import ProviderRouter
+    from researchos.runs.executors import Executor
+    from researchos.runs.service import RunService
+    from researchos.sandbox import Sandbox
+    from researchos.sandbox.environments import EnvironmentCache
 
 # content that a crash may leave uncommitted; var/ and packages/ are not content
 RECOVERABLE = ("ara/", "research-landscape/", "proposals/", "agents/", "system/")
@@ -53,17 +64,81 @@ class App:
 
     @property
     def run_mode(self) -> str:
-        """The effective run mode (mock / smoke / production)."""
-        if self.settings.smoke_mode:
-            return "smoke"
-        if self.settings.run_mode != "auto":
-            return self.settings.run_mode
-        keys = (self.settings.openai_api_key, self.settings.anthropic_api_key)
-        return "production" if any(keys) else "mock"
+        """The effective run mode (mock / smoke / production) from the routing policy."""
+        return self.router.mode
 
     @cached_property
     def packages(self) -> PackageService:
+        from researchos.package.service import PackageService
+
         return PackageService(self.workspace, self.database, self.actor)
+
+    @cached_property
+    def secrets(self) -> SecretStore:
+        from researchos.credentials import SecretStore
+
+        return SecretStore(
+            self.workspace.secrets_dir,
+            self.database,
+            master_key=self.settings.master_key,
+            actor=self.actor,
+            locks_dir=self.workspace.locks_dir,
+        )
+
+    @cached_property
+    def router(self) -> ProviderRouter:
+        from researchos.providers.wiring import build_router
+
+        return build_router(
+            self.settings, self.workspace, self.database, self.secrets, actor=self.actor
+        )
+
+    @cached_property
+    def kits(self) -> KitRegistry:
+        """Experiment kits: the built-ins and every ``researchos.kits`` plugin installed."""
+        from researchos.kits.registry import default_registry  # plugins load on first use
+
+        registry = default_registry()
+        registry.discover()
+        return registry
+
+    @cached_property
+    def sandbox(self) -> Sandbox:
+        from researchos.sandbox import Sandbox, SandboxConfig
+
+        return Sandbox(SandboxConfig.from_settings(self.settings))
+
+    @cached_property
+    def environments(self) -> EnvironmentCache:
+        from researchos.sandbox.environments import EnvironmentCache
+
+        return EnvironmentCache(
+            root=self.workspace.var_dir / "envs", locks_dir=self.workspace.locks_dir
+        )
+
+    @cached_property
+    def runs(self) -> RunService:
+        from researchos.runs.service import RunService
+
+        return RunService(
+            workspace=self.workspace,
+            database=self.database,
+            sandbox=self.sandbox,
+            environments=self.environments,
+            aras=lambda: self.aras,
+            actor=self.actor,
+        )
+
+    @cached_property
+    def executor(self) -> Executor:
+        """The configured executor (local pool or Dask); shut down by ``close``."""
+        if self.settings.executor == "dask":
+            from researchos.runs.dask import DaskExecutor
+
+            return DaskExecutor(self.runs, address=self.settings.dask_address)
+        from researchos.runs.executors import LocalExecutor
+
+        return LocalExecutor(self.runs, workers=self.settings.executor_workers)
 
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""
@@ -75,6 +150,10 @@ class App:
         )
 
     def close(self) -> None:
+        if "router" in self.__dict__:
+            self.router.close()
+        if "executor" in self.__dict__:
+            self.executor.shutdown(wait=True)
         if "database" in self.__dict__:
             self.database.dispose()
         self._closed = True

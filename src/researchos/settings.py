@@ -121,6 +121,15 @@ class Settings(BaseSettings):
     provider_max_retries: int = Field(
         default=3, description="Retries on 429, 5xx and connection errors (with backoff)."
     )
+    provider_retry_backoff: float = Field(
+        default=0.5,
+        description="Base delay in seconds of the exponential backoff between retries "
+        "(doubles per retry, with jitter, at most 8 s).",
+    )
+    provider_retry_after_cap: float = Field(
+        default=30.0,
+        description="Longest wait in seconds a provider's Retry-After header may impose.",
+    )
     master_key: SecretStr | None = _secret(
         "MASTER_KEY",
         "APP_MASTER_KEY",
@@ -139,6 +148,26 @@ class Settings(BaseSettings):
     sandbox_cpus: float = Field(default=4.0, description="Default CPU limit per run.")
     sandbox_timeout: float = Field(
         default=3600.0, description="Default wall-time limit per run in seconds."
+    )
+    sandbox_cpu_time: float | None = Field(
+        default=None,
+        description="Default CPU-time limit per run in seconds. Default: wall time x CPUs.",
+    )
+    sandbox_processes: int = Field(
+        default=256,
+        description="Default limit on processes and threads per run (enforced for root too).",
+    )
+    sandbox_file_size: str = Field(
+        default="1g", description="Default limit on the size of any one file a run writes."
+    )
+    sandbox_output_size: str = Field(
+        default="2g",
+        description="Default limit on a run's total output: stdout + stderr + files in its "
+        "work directory.",
+    )
+    sandbox_docker_image: str = Field(
+        default="python:3.11-slim",
+        description="Image the docker runner uses; it needs the packages your experiments import.",
     )
     interactive_binaries: list[str] = Field(
         default_factory=lambda: list(DEFAULT_INTERACTIVE_BINARIES),

@@ -63,6 +63,15 @@ SKELETON_DIRS = (
 
 
 @dataclass(frozen=True)
+class TraceItem:
+    """One trace to add: its kind, its fields, and the exploration-tree parent node."""
+
+    kind: str
+    data: Mapping[str, Any]
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
 class Origin:
     """Who or what makes a change: recorded in commit trailers and the audit trail."""
 
@@ -319,44 +328,86 @@ class AraService:
         origin: Origin | None = None,
     ) -> Trace:
         """Add a failure, decision or checkpoint trace and its exploration-tree node."""
-        if kind not in TRACE_TYPES:
+        return self.add_traces(slug, [TraceItem(kind, data, parent)], origin=origin)[0]
+
+    def add_traces(
+        self,
+        slug: str,
+        items: Iterable[TraceItem],
+        *,
+        event: str = "trace.add",
+        summary: str | None = None,
+        origin: Origin | None = None,
+        skip_existing: bool = False,
+    ) -> list[Trace]:
+        """Add several traces (and their tree nodes) as one change.
+
+        With ``skip_existing`` an item whose explicit id is already present is skipped, so a
+        stage that died half-way can record the same traces again without duplicates.
+        """
+        paths = self.paths(slug)
+        origin = origin or Origin(self.actor)
+        meta = self._meta(event, slug, summary or "add traces", origin)
+        with content_change(self.workspace.root, self.workspace.var_dir, meta, ara=slug) as cs:
+            existing = [t for k in TRACE_TYPES for t in trace_ids(paths, k)]
+            tree = load_exploration(paths)
+            added: list[Trace] = []
+            for item in items:
+                trace = self._trace_from(paths, item, existing, tree, origin, skip_existing)
+                if trace is None:
+                    continue
+                existing.append(trace.id)
+                cs.write_yaml(paths.trace(trace.kind, trace.id), trace)
+                added.append(trace)
+            if added:
+                tree = model_from_data(
+                    ExplorationTree,
+                    tree.model_dump(mode="json"),
+                    display=paths.display(paths.exploration),
+                )
+                cs.write_yaml(paths.exploration, tree)
+                first = added[0]
+                text = summary or (
+                    f"add {first.kind} trace {first.id}: {first.title[:80]}"
+                    if len(added) == 1
+                    else f"add {len(added)} traces"
+                )
+                cs.describe(text, Trace=tuple(t.id for t in added) if len(added) > 1 else first.id)
+        self._after(cs, slug, traces=added)
+        return added
+
+    def _trace_from(
+        self,
+        paths: AraPaths,
+        item: TraceItem,
+        existing: list[str],
+        tree: ExplorationTree,
+        origin: Origin,
+        skip_existing: bool,
+    ) -> Trace | None:
+        if item.kind not in TRACE_TYPES:
             raise InputError(
-                f"unknown trace kind {kind!r}",
+                f"unknown trace kind {item.kind!r}",
                 field="kind",
                 fix=f"use one of: {', '.join(TRACE_TYPES)}",
             )
-        paths = self.paths(slug)
-        origin = origin or Origin(self.actor)
-        meta = self._meta("trace.add", slug, f"add {kind} trace", origin)
-        with content_change(self.workspace.root, self.workspace.var_dir, meta, ara=slug) as cs:
-            existing = [t for k in TRACE_TYPES for t in trace_ids(paths, k)]
-            fields = dict(data)
-            fields.setdefault("id", _next_id(TRACE_ID_PREFIX[kind], existing))
-            fields.setdefault(
-                "attribution", {"actor": origin.actor, "model_tier": origin.model_tier}
+        fields = dict(item.data)
+        if skip_existing and fields.get("id") in existing:
+            return None
+        fields.setdefault("id", _next_id(TRACE_ID_PREFIX[item.kind], existing))
+        fields.setdefault("attribution", {"actor": origin.actor, "model_tier": origin.model_tier})
+        if item.kind == "failure":
+            fields.setdefault("discount_after", _months_ahead(18).isoformat())
+        node_id = _next_id("N", [n.id for n in tree.nodes])
+        fields.setdefault("node", node_id)
+        display = paths.display(paths.trace(item.kind, str(fields["id"])))
+        trace = model_from_data(TRACE_TYPES[item.kind], fields, display=display)
+        if trace.id in existing:
+            raise Conflict(
+                f"trace {trace.id} already exists in ARA {paths.slug!r}",
+                fix="choose another id or leave it out",
             )
-            if kind == "failure":
-                fields.setdefault("discount_after", _months_ahead(18).isoformat())
-            tree = load_exploration(paths)
-            node_id = _next_id("N", [n.id for n in tree.nodes])
-            fields.setdefault("node", node_id)
-            display = paths.display(paths.trace(kind, str(fields["id"])))
-            trace = model_from_data(TRACE_TYPES[kind], fields, display=display)
-            if trace.id in existing:
-                raise Conflict(
-                    f"trace {trace.id} already exists in ARA {slug!r}",
-                    fix="choose another id or leave it out",
-                )
-            tree.nodes.append(_node_for(trace, node_id, parent))
-            tree = model_from_data(
-                ExplorationTree,
-                tree.model_dump(mode="json"),
-                display=paths.display(paths.exploration),
-            )
-            cs.write_yaml(paths.trace(kind, trace.id), trace)
-            cs.write_yaml(paths.exploration, tree)
-            cs.describe(f"add {kind} trace {trace.id}: {trace.title[:80]}", Trace=trace.id)
-        self._after(cs, slug, traces=[trace])
+        tree.nodes.append(_node_for(trace, node_id, item.parent))
         return trace
 
     def add_node(

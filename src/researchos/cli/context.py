@@ -23,9 +23,9 @@ class CliState:
             self._settings = load_settings()
         return self._settings
 
-    def app(self) -> App:
+    def app(self, *, create: bool = False) -> App:
         if self._app is None:
-            self._app = build_app(self.settings, home=self.home)
+            self._app = build_app(self.settings, home=self.home, create=create)
         return self._app
 
     def close(self) -> None:
@@ -40,5 +40,6 @@ def state(ctx: typer.Context) -> CliState:
     return root.obj
 
 
-def get_app(ctx: typer.Context) -> App:
-    return state(ctx).app()
+def get_app(ctx: typer.Context, *, create: bool = False) -> App:
+    """The app of this invocation; ``create`` initialises the workspace when it is missing."""
+    return state(ctx).app(create=create)

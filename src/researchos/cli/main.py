@@ -11,7 +11,23 @@ import typer
 from rich.markup import escape
 
 from researchos import __version__
-from researchos.cli import approvals, ara, demo, docs, drafts, package, projects, serve, workspace
+from researchos.cli import (
+    approvals,
+    ara,
+    demo,
+    docs,
+    drafts,
+    kits,
+    package,
+    policy,
+    projects,
+    providers,
+    runs,
+    sandbox,
+    secrets,
+    serve,
+    workspace,
+)
 from researchos.cli.context import state
 from researchos.cli.output import err_console
 from researchos.errors import ResearchOSError
@@ -58,6 +74,14 @@ app.command("serve")(serve.serve)
 app.command("view")(drafts.view)
 app.add_typer(drafts.app, name="draft")
 app.add_typer(package.app, name="package")
+app.add_typer(providers.app, name="providers")
+app.add_typer(providers.smoke_app, name="smoke")
+app.add_typer(policy.app, name="policy")
+app.command("usage")(policy.usage)
+app.add_typer(secrets.app, name="secrets")
+app.add_typer(kits.app, name="kits")
+app.add_typer(runs.app, name="runs")
+app.add_typer(sandbox.app, name="sandbox")
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70

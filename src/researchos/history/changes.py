@@ -71,8 +71,20 @@ class ChangeSet:
         self.meta = replace(self.meta, summary=summary, extra=extra)
 
     def write_bytes(self, path: Path, data: bytes | str, *, mode: int | None = None) -> None:
+        """Write ``path`` atomically; an identical rewrite is skipped (no empty commits)."""
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        if self._unchanged(path, raw, mode):
+            return
         self._remember(path)
-        write_atomic(path, data, mode=mode)
+        write_atomic(path, raw, mode=mode)
+
+    def _unchanged(self, path: Path, raw: bytes, mode: int | None) -> bool:
+        rel = path.resolve().relative_to(self.root.resolve()).as_posix()
+        if rel in self._before or not path.is_file():
+            return False
+        if mode is not None and path.stat().st_mode & 0o777 != mode:
+            return False
+        return path.stat().st_size == len(raw) and path.read_bytes() == raw
 
     def write_yaml(self, path: Path, model: BaseModel) -> None:
         data = model.model_dump(mode="json", exclude_none=True)

@@ -1,0 +1,178 @@
+"""Sandbox benchmarks: per-run overhead of each runner, and throughput of the executors.
+
+    .venv/bin/python bench/bench_sandbox.py [--runs 200] [--samples 40]
+
+1. Overhead: median wall time of one `python -c pass` through each runner, against a bare
+   subprocess of the same interpreter measured in the same loop (interleaved, so load from
+   other processes hits both alike). Goal: bwrap at most 1.5x.
+2. Throughput: N short runs through the full run path (record, store, logs) on one worker,
+   on the local pool (one worker per core), and on a Dask LocalCluster with the same number
+   of workers. Goals: local speed-up at least 1.8x on 2 cores; Dask within 1.2x of local.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from researchos.app import build_app
+from researchos.runs.executors import Executor, LocalExecutor
+from researchos.runs.models import RunSpec
+from researchos.sandbox import RUNNERS, Limits, RunnerOptions
+from researchos.sandbox.identity import reachable_by_others
+from researchos.settings import load_settings
+
+PYTHON = sys.executable
+SYSTEM_PYTHON = "/usr/bin/python3"
+LIMITS = Limits(wall_time=60, memory=2 << 30)
+
+
+def _median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def _python_for(kind: str) -> str:
+    """The interpreter a runner can start: as root the process runner's dropped uid cannot
+    reach a Python under /root, so it gets the system one (and is compared with it)."""
+    if kind == "process" and os.geteuid() == 0 and not reachable_by_others(Path(PYTHON)):
+        return SYSTEM_PYTHON
+    return PYTHON
+
+
+def _cases(scratch: Path) -> tuple[dict[str, tuple[str, Callable[[], int]]], dict[str, str]]:
+    cases: dict[str, tuple[str, Callable[[], int]]] = {}
+    for python in {PYTHON, _python_for("process")}:
+        label = "bare subprocess" + ("" if python == PYTHON else " (system python)")
+        cases[label] = (python, lambda p=python: subprocess.run([p, "-c", "pass"]).returncode)
+    skipped = {}
+    for kind in ("bwrap", "docker", "process"):
+        found = RUNNERS[kind].probe()
+        if not found.available:
+            skipped[kind] = found.reason
+            continue
+        runner = RUNNERS[kind](
+            scratch / kind / "work",
+            logs_dir=scratch / kind / "logs",
+            options=RunnerOptions(allow_unisolated=True),
+        )
+        python = _python_for(kind)
+
+        def run(r=runner, p=python) -> int:
+            return r.exec([p, "-c", "pass"], limits=LIMITS).returncode
+
+        cases[f"{kind} runner"] = (python, run)
+    return cases, skipped
+
+
+def overhead(samples: int) -> None:
+    scratch = Path(tempfile.mkdtemp(prefix="researchos-bench-"))
+    scratch.chmod(0o711)  # the process runner's dropped uid must reach its work dir
+    cases, skipped = _cases(scratch)
+    timings: dict[str, list[float]] = {name: [] for name in cases}
+    for name, (_python, run) in cases.items():  # warm caches; and every case must work
+        if any(run() != 0 for _ in range(3)):
+            raise SystemExit(f"{name}: `python -c pass` failed")
+    for _ in range(samples):
+        for name, (_python, run) in cases.items():
+            start = time.perf_counter()
+            run()
+            timings[name].append(time.perf_counter() - start)
+    base = {
+        python: _median_ms(timings[name])
+        for name, (python, _run) in cases.items()
+        if name.startswith("bare")
+    }
+    print(f"\n== per-run overhead: `python -c pass`, median (min) of {samples}, interleaved ==")
+    for name, values in timings.items():
+        python = cases[name][0]
+        value = _median_ms(values)
+        print(
+            f"{name:32s} {value:7.2f} ms ({min(values) * 1000:6.2f})   {value / base[python]:5.2f}x"
+        )
+    for kind, reason in skipped.items():
+        print(f"{kind + ' runner':32s} unavailable: {reason}")
+    print("goal: bwrap runner <= 1.50x")
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _throughput(executor: Executor, runs: int) -> float:
+    specs = [RunSpec(command=[PYTHON, "-c", "pass"], label="bench") for _ in range(runs)]
+    start = time.perf_counter()
+    records = executor.map(specs)
+    elapsed = time.perf_counter() - start
+    bad = [r for r in records if r.result_class != "succeeded"]
+    if bad:
+        raise SystemExit(f"{len(bad)} runs did not succeed: {bad[0].error or bad[0].notes}")
+    return elapsed
+
+
+def throughput(runs: int) -> None:
+    workers = os.cpu_count() or 1
+    home = Path(tempfile.mkdtemp(prefix="researchos-bench-ws-"))
+    app = build_app(load_settings(log_file=False), home=home, create=True)
+    print(f"\n== {runs} short runs through the full run path ({workers} cores) ==")
+    with LocalExecutor(app.runs, workers=1) as one:
+        serial = _throughput(one, runs)
+    with LocalExecutor(app.runs, workers=workers) as pool:
+        local = _throughput(pool, runs)
+    print(f"{'1 worker':18s} {serial:7.2f} s   {runs / serial:6.1f} runs/s")
+    print(
+        f"{f'local x{workers}':18s} {local:7.2f} s   {runs / local:6.1f} runs/s"
+        f"   speed-up {serial / local:4.2f}x (goal >= 1.8x on 2 cores)"
+    )
+    dask_time = _dask(app, runs, workers)
+    if dask_time is not None:
+        print(
+            f"{f'dask x{workers}':18s} {dask_time:7.2f} s   {runs / dask_time:6.1f} runs/s"
+            f"   {dask_time / local:4.2f}x local time (goal <= 1.2x)"
+        )
+    app.close()
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def _dask(app: object, runs: int, workers: int) -> float | None:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        print("dask: not installed (pip install 'researchos[dask]')")
+        return None
+    from researchos.runs.dask import DaskExecutor
+
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    )
+    client = Client(cluster)
+    try:
+        with DaskExecutor(app.runs, client=client) as executor:  # type: ignore[attr-defined]
+            _throughput(executor, min(runs, 10))  # warm the workers' imports
+            return _throughput(executor, runs)
+    finally:
+        client.close()
+        cluster.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--samples", type=int, default=40)
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, uid {os.geteuid()}")
+    overhead(args.samples)
+    throughput(args.runs)
+    print("\nfigures depend on machine load; compare ratios, not absolute times")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""The Dask executor on a real LocalCluster over loopback (two worker processes)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from researchos.errors import ConfigError
+from researchos.files import sha256_file
+from researchos.runs.dask import DaskExecutor
+from researchos.runs.models import RunSpec
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[object]:
+    from distributed import Client, LocalCluster
+
+    cluster = LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    )
+    client = Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+def test_runs_execute_on_workers_and_come_back_whole(app, client, experiment):
+    specs = [
+        RunSpec(command=["python", "train.py"], code_dir=experiment, seed=seed) for seed in range(4)
+    ]
+    with DaskExecutor(app.runs, client=client) as executor:
+        records = executor.map(specs)
+    assert [r.result_class for r in records] == ["succeeded"] * 4, [r.error for r in records]
+    workers = {r.environment["worker_pid"] for r in records}
+    assert os.getpid() not in workers
+    for record in records:
+        assert (record.executor, record.runner, record.execution_mode) == (
+            "dask",
+            "bwrap",
+            "headless",
+        )
+        run_dir = app.workspace.runs_dir / record.id
+        metrics = run_dir / "work" / "metrics.jsonl"
+        (output,) = record.outputs
+        assert output.sha256 == sha256_file(metrics)
+        assert f"seed {record.seed}" in (run_dir / "logs" / "stdout.log").read_text()
+        assert app.runs.get(record.id).status == "finished"
+
+
+def test_limits_fire_on_workers_too(app, client):
+    with DaskExecutor(app.runs, client=client) as executor:
+        handle = executor.submit(RunSpec(command=["sleep", "30"], limits={"wall_time": 1}))
+        record = handle.result(timeout=30)
+    assert (record.result_class, record.limit_fired) == ("limit_exceeded", "wall_time")
+
+
+def test_cancel_reaches_a_run_on_a_worker(app, client):
+    with DaskExecutor(app.runs, client=client) as executor:
+        handle = executor.submit(RunSpec(command=["sleep", "60"]))
+        time.sleep(1.5)
+        started = time.monotonic()
+        assert executor.cancel(handle.run_id)
+        record = handle.result(timeout=20)
+    assert record.result_class == "cancelled"
+    assert time.monotonic() - started < 10
+
+
+def test_missing_dask_names_the_install_command(app, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ConfigError) as err:
+        DaskExecutor(app.runs, address="tcp://127.0.0.1:8786")
+    assert err.value.fix == "pip install 'researchos[dask]'"
+
+
+def test_an_address_is_required(app):
+    with pytest.raises(ConfigError, match="scheduler address"):
+        DaskExecutor(app.runs)

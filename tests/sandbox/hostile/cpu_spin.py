@@ -1,0 +1,5 @@
+"""Burn CPU forever."""
+
+n = 0
+while True:
+    n += 1

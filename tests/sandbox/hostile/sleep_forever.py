@@ -1,0 +1,6 @@
+"""Never finish."""
+
+import time
+
+while True:
+    time.sleep(3600)
