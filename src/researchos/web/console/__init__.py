@@ -23,10 +23,11 @@ from researchos.web.console import (
     routes_approvals,
     routes_aras,
     routes_home,
-    routes_more,
+    routes_landscape,
     routes_packages,
     routes_project_tabs,
     routes_projects,
+    routes_settings,
 )
 from researchos.web.console.pages import HERE, error_page
 from researchos.web.console.session import LoginLinks, LoginRequired, login_url
@@ -63,6 +64,7 @@ def mount(api: FastAPI, *, trusted_hosts: tuple[str, ...] | None = None) -> None
         routes_packages,
         routes_approvals,
         routes_aras,
-        routes_more,
+        routes_landscape,
+        routes_settings,
     ):
         api.include_router(module.router)

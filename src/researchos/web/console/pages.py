@@ -31,6 +31,8 @@ NOTICES = {
     "rejected": "Rejected.",
     "changes_requested": "Changes requested.",
     "logged_out": "You are logged out.",
+    "key_stored": "Key stored in the encrypted secret store.",
+    "tested": "Provider tested.",
 }
 
 
@@ -103,8 +105,11 @@ def render(
 
 def redirect(path: str, notice: str | None = None) -> RedirectResponse:
     """After a POST: see the result with GET (303), with an optional fixed notice."""
-    target = f"{path}{'&' if '?' in path else '?'}notice={notice}" if notice else path
-    return RedirectResponse(target, status_code=303)
+    if notice:
+        path, _, fragment = path.partition("#")
+        path = f"{path}{'&' if '?' in path else '?'}notice={notice}"
+        path += f"#{fragment}" if fragment else ""
+    return RedirectResponse(path, status_code=303)
 
 
 def error_page(request: Request, exc: ResearchOSError) -> HTMLResponse:

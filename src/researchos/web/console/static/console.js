@@ -123,12 +123,33 @@
     window.setTimeout(poll, 1500);
   }
 
+  // Modals (the provider key): a closed dialog never keeps what was typed into it.
+  function wireDialogs() {
+    document.querySelectorAll("[data-open-dialog]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        const dialog = document.getElementById(button.dataset.openDialog);
+        if (dialog) dialog.showModal();
+      });
+    });
+    document.querySelectorAll("[data-close-dialog]").forEach(function (button) {
+      button.addEventListener("click", function () { button.closest("dialog").close(); });
+    });
+    document.querySelectorAll("dialog").forEach(function (dialog) {
+      dialog.addEventListener("close", function () {
+        dialog.querySelectorAll('input[type="password"]').forEach(function (input) {
+          input.value = "";
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     const live = document.getElementById("live");
     if (live && live.dataset.events && window.EventSource) follow(live);
     document.querySelectorAll("pre[data-follow]").forEach(function (pre) {
       if (pre.dataset.active === "yes") followLog(pre);
     });
+    wireDialogs();
     document.querySelectorAll("a[data-back]").forEach(function (link) {
       link.addEventListener("click", function (click) {
         if (window.history.length > 1) {

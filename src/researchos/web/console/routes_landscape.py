@@ -1,10 +1,5 @@
-"""Settings (run mode and model policy) and the research landscape as it is on disk.
-
-The providers package (credentials, router, `researchos providers test`) is not merged yet;
-until it is, the settings page shows the run mode and the tier settings only. The landscape
-page lists the files under research-landscape/ and proposals/ until the landscape package
-gives it proposals to merge or reject.
-"""
+"""The research landscape as it is on disk: files under research-landscape/ and proposals/
+(until the landscape package gives the page proposals to merge or reject)."""
 
 from __future__ import annotations
 
@@ -23,24 +18,6 @@ from researchos.web.deps import Ros
 
 router = APIRouter(include_in_schema=False)
 LANDSCAPE_PARTS = ("known-results", "hypotheses", "retracted")
-
-
-@router.get("/settings/providers")
-def providers(request: Request, ros: Ros, _: Viewer) -> Response:
-    settings = ros.settings
-    tiers = {
-        "fast": settings.model_fast,
-        "balanced": settings.model_balanced,
-        "strong": settings.model_strong,
-    }
-    return render(
-        request,
-        "settings_providers.html",
-        section="settings",
-        configured_mode=settings.run_mode,
-        smoke=settings.smoke_mode,
-        tiers=tiers,
-    )
 
 
 def _files(root: Any, directory: Any) -> list[tuple[str, int]]:
