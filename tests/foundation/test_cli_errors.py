@@ -30,10 +30,3 @@ def test_console_script_exit_codes(clean_env):
         [sys.executable, "-m", "researchos.cli.main", "--version"], capture_output=True, text=True
     )
     assert ok.returncode == 0 and ok.stdout.startswith("researchos ")
-
-
-def test_demo_walks_a_round_trip(cli, clean_env):
-    result = cli("demo")
-    assert result.code == 0, result.err
-    assert "Validation: ok" in result.out
-    assert (clean_env / "ara").is_dir()

@@ -488,14 +488,17 @@ class AraService:
         summary: str,
         origin: Origin | None = None,
         modes: Mapping[str, int] | None = None,
+        delete: Iterable[str] = (),
     ) -> str | None:
-        """Write several files of an ARA (code, views, figures) as one change."""
+        """Write (and ``delete``) several files of an ARA as one change."""
         paths = self.paths(slug)
         meta = self._meta(event, slug, summary, origin)
         with content_change(self.workspace.root, self.workspace.var_dir, meta, ara=slug) as cs:
             for rel, data in files.items():
                 target = safe_relative(paths.root, rel, field="path")
                 cs.write_bytes(target, data, mode=(modes or {}).get(rel))
+            for rel in delete:
+                cs.delete(safe_relative(paths.root, rel, field="path"))
         self._after(cs, slug)
         return cs.commit
 

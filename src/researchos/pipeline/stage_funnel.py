@@ -88,7 +88,9 @@ def _signature(idea: IdeaSeed) -> str:
 
 def _s0(candidates: list[Candidate]) -> Callable[[Candidate], str | None]:
     first_by_signature: dict[str, str] = {}
-    for c in candidates:
+    # the original of a duplicate is the earliest idea that is not itself flagged as one
+    flagged_last = sorted(candidates, key=lambda c: "duplicate_of" in c.idea.flag_reasons())
+    for c in flagged_last:
         first_by_signature.setdefault(_signature(c.idea), c.idea.id)
 
     def check(c: Candidate) -> str | None:

@@ -84,11 +84,12 @@ def generate_ideas(ctx: StageContext) -> dict[str, Any]:
     known = {k["name"] for k in kits}
     ideas, dropped = _unique_runnable(batch.ideas, known, count)
     top = max(matches.values(), default=0.0) or 1.0
+    fit = _text_fit(project.brief, ideas)
     rows: list[dict[str, Any]] = []
-    for idea in ideas:
+    for idea, text_fit in zip(ideas, fit, strict=True):
         scores = _scores(
             idea,
-            matches.get(idea.kit, 0.0) / top,
+            0.5 * matches.get(idea.kit, 0.0) / top + 0.5 * text_fit,
             float(project.options["budget_cpu_s"]),
             int(project.options["seeds"]),
         )
@@ -117,6 +118,22 @@ def generate_ideas(ctx: StageContext) -> dict[str, Any]:
         "dropped": dropped,
         "routing": routing_summary(response),
     }
+
+
+def _text_fit(brief: str, ideas: list[IdeaSeed]) -> list[float]:
+    """How closely each idea's title and hypothesis match the brief (TF-IDF cosine, 0..1)."""
+    if not ideas:
+        return []
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [brief] + [f"{i.title} {i.hypothesis} {' '.join(i.tags)}" for i in ideas]
+    try:
+        matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
+    except ValueError:
+        return [0.0] * len(ideas)
+    similarity = (matrix[1:] @ matrix[0].T).toarray().ravel()
+    best = float(similarity.max()) or 1.0
+    return [round(float(value) / best, 4) for value in similarity]
 
 
 def _unique_runnable(

@@ -87,7 +87,14 @@ def get_stage(name: str) -> StageDef:
     return _REGISTRY[name]
 
 
-BUILTIN_STAGE_MODULES: tuple[str, ...] = ()
+BUILTIN_STAGE_MODULES: tuple[str, ...] = (
+    "researchos.pipeline.stage_ideas",
+    "researchos.pipeline.stage_funnel",
+    "researchos.pipeline.stage_specs",
+    "researchos.pipeline.stage_code",
+    "researchos.pipeline.stage_report",
+    "researchos.pipeline.stage_release",
+)
 
 
 def _load_builtin_stages() -> None:

@@ -23,11 +23,13 @@ from researchos.errors import ConfigError
 from researchos.providers.phases import get_phase
 from researchos.providers.types import ModelRequest
 
-Responder = Callable[[ModelRequest, random.Random], "dict[str, Any] | BaseModel | str"]
+# a responder may return None to fall back to the generic answer for the request
+Responder = Callable[[ModelRequest, random.Random], "dict[str, Any] | BaseModel | str | None"]
 
 # Modules that register mock responders on import. Later packages add themselves here.
 RESPONDER_MODULES: list[str] = [
     "researchos.providers.mock.builtin",
+    "researchos.pipeline.mock_answers",
 ]
 
 _responders: dict[str, Responder] = {}
