@@ -119,7 +119,7 @@ class Probe:
 
 @pytest.fixture
 def probe_stage(monkeypatch) -> Iterator[Callable[..., Probe]]:
-    """Register a stage named ``probe`` (removed again after the test)."""
+    """Make ``probe`` the only registered stage (the real registry is back after the test)."""
     made: list[Probe] = []
 
     def register(
@@ -140,7 +140,9 @@ def probe_stage(monkeypatch) -> Iterator[Callable[..., Probe]]:
         definition = stages.StageDef(
             name="probe", order=10, func=run, gate_after=gate_after, description="Test stage"
         )
-        monkeypatch.setitem(stages._REGISTRY, "probe", definition)
+        # only the probe runs: the built-in stages stay registered, but out of this test's way
+        monkeypatch.setattr(stages, "BUILTIN_STAGE_MODULES", ())
+        monkeypatch.setattr(stages, "_REGISTRY", {"probe": definition})
         made.append(probe)
         return probe
 

@@ -35,7 +35,7 @@ def test_claim_shows_its_evidence_figure_and_history(page, server, study):
     assert figure.evaluate("img => img.complete && img.naturalWidth") > 100
     history = page.locator("ol.history").inner_text()
     assert "claim.add" in history and "evidence.add" in history
-    shot(page, "claim-evidence", docs=True)
+    shot(page, "claim-evidence-study")
     page.get_by_role("link", name=study.metrics).click()
     assert '"condition": "standardised"' in page.locator("pre.filetext").inner_text()
     assert "sha256 matches" in page.locator("#main").inner_text()

@@ -49,7 +49,7 @@ def test_wizard_creates_a_project_and_progress_arrives_live(page, server, probe_
     assert page.evaluate("window.stillTheSamePage") is True  # no reload: it came over SSE
     page.get_by_role("link", name="Show the new results").click()
     assert page.locator('[data-stage="probe"] [data-stage-status]').inner_text() == "done"
-    shot(page, "project", docs=True)
+    shot(page, "project-probe")
     with server.app.database.session() as session:
         (made,) = projects.list_projects(session)
     assert made.title == "Scaling study" and made.status == "completed" and not made.hitl
@@ -229,7 +229,7 @@ def test_ideas_funnel_and_specs_show_what_the_store_holds(page, server):
         )  # fmt: skip
     login(page, server, f"/projects/{project.id}/ideas")
     funnel = page.locator("ol.funnel").inner_text().split("\n")
-    assert funnel == ["S0 2", "S1 2", "S2 1", "S3 1", "S4 1"]
+    assert funnel == ["S0 2", "S1 2", "S2 1", "S3 1", "S4 1", "shortlisted 1"]
     assert "shortlisted" in page.locator("#idea-I1").inner_text()
     rejected = page.locator("#idea-I2").inner_text()
     assert "rejected" in rejected and "duplicates a known result" in rejected

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
@@ -56,16 +56,20 @@ def size(value: int | None) -> str:
 
 
 def pretty(value: Any) -> str:
+    """Structured values as compact YAML (short lists stay on one line)."""
     if isinstance(value, str):
         return value
-    return json.dumps(value, indent=2, sort_keys=True, default=str)
+    text = yaml.safe_dump(value, default_flow_style=None, sort_keys=False, width=90)
+    return text.removesuffix("\n...\n").rstrip("\n")
 
 
 def number(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+        if value.is_integer() or abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:.4g}"
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
