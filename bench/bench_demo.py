@@ -45,8 +45,11 @@ def one_run() -> tuple[float, float, int]:
         total = time.time() - started
         assert outcome.status == "completed", outcome.error
         records = app.runs.list(limit=10_000)
-        intervals = [(r.started.timestamp(), r.finished.timestamp()) for r in records
-                     if r.started and r.finished]
+        intervals = [
+            (r.started.timestamp(), r.finished.timestamp())
+            for r in records
+            if r.started and r.finished
+        ]
         app.close()
     return total, busy_seconds(intervals), len(intervals)
 
@@ -57,8 +60,10 @@ def main() -> None:
     args = parser.parse_args()
     rows = [one_run() for _ in range(args.repeat)]
     for total, busy, runs in rows:
-        print(f"total {total:6.2f} s  inside experiments {busy:6.2f} s ({runs} runs)  "
-              f"overhead {total - busy:5.2f} s")
+        print(
+            f"total {total:6.2f} s  inside experiments {busy:6.2f} s ({runs} runs)  "
+            f"overhead {total - busy:5.2f} s"
+        )
     overhead = statistics.median(total - busy for total, busy, _ in rows)
     print(f"median orchestration overhead: {overhead:.2f} s (goal <= 3 s)")
 
