@@ -23,6 +23,7 @@ from researchos.web.console.pages import redirect, render
 from researchos.web.console.session import CsrfChecked, Viewer
 from researchos.web.console.uploads import chosen, save_upload
 from researchos.web.deps import Ros
+from researchos.web.routes_projects import TERMINAL
 
 router = APIRouter(prefix="/projects", include_in_schema=False)
 SHOWN_EVENTS = 100
@@ -106,17 +107,19 @@ def timeline(states: dict[str, StageState]) -> list[dict[str, Any]]:
 
 @router.get("/{project_id}")
 def overview(project_id: str, request: Request, ros: Ros, _: Viewer) -> Response:
+    # events first: a run that ends after this snapshot reaches the page over SSE; one that
+    # ended before it is already in the store state read next
+    events = request.app.state.events.since(project_id, 0)[-SHOWN_EVENTS:]
     with ros.database.session() as session:
         project = store.get_project(session, project_id=project_id)
         states = store.stage_states(session, project_id=project_id)
-    events = request.app.state.events.since(project_id, 0)[-SHOWN_EVENTS:]
     return render(
         request,
         "project.html",
         section="projects",
         tab="overview",
         project=project,
-        running=request.app.state.jobs.running(project_id),
+        running=_running(request, project_id, events),
         stages=timeline(states),
         budget=budget.summary(ros, project_id=project_id),
         pending=approvals.pending_for_project(ros, project_id=project_id),
@@ -124,6 +127,12 @@ def overview(project_id: str, request: Request, ros: Ros, _: Viewer) -> Response
         latest={e["stage"]: e for e in events if e["kind"] == "progress" and e.get("stage")},
         last_event=events[-1]["id"] if events else 0,
     )
+
+
+def _running(request: Request, project_id: str, events: list[dict[str, Any]]) -> bool:
+    """Running, unless the snapshot already holds the run's end (its thread is exiting)."""
+    ended = bool(events) and events[-1]["kind"] in TERMINAL
+    return request.app.state.jobs.running(project_id) and not ended
 
 
 @router.post("/{project_id}/run")
