@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SYSTEM_PACKAGES := git bubblewrap
+SYSTEM_PACKAGES := git bubblewrap chromium
 
 .PHONY: demo test lint system-deps docs
 

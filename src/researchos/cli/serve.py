@@ -1,4 +1,4 @@
-"""``researchos serve``: the REST API (and console) on 127.0.0.1."""
+"""``researchos serve``: the REST API and the web console on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ def serve(
         ),
     ] = False,
 ) -> None:
-    """Serve the REST API (OpenAPI at /docs) on 127.0.0.1."""
+    """Serve the web console and the REST API (OpenAPI at /docs) on 127.0.0.1; prints a
+    one-time login link for the console."""
     import uvicorn
 
     from researchos.web.api import create_api
@@ -39,8 +40,18 @@ def serve(
             f"refusing to bind {host}: the console is for this machine only",
             fix="use 127.0.0.1, or pass --allow-remote deliberately",
         )
+    api = create_api(app, trusted_hosts=None if allow_remote else LOOPBACK)
+    base = f"http://{_url_host(host)}:{port}"
+    say(f"ResearchOS on {base}  (API docs: {base}/docs)")
     say(
-        f"ResearchOS on http://{host}:{port}  (API docs: /docs; token in "
-        f"{app.workspace.token_path})"
+        f"Console: {base}/login?token={api.state.login_links.issue()}\n"
+        "  (a one-time login link, valid for 15 minutes; or paste the workspace token "
+        "from var/token on the login page)"
     )
-    uvicorn.run(create_api(app), host=host, port=port, log_level="warning")
+    uvicorn.run(api, host=host, port=port, log_level="warning")
+
+
+def _url_host(host: str) -> str:
+    if host in ("0.0.0.0", "::"):  # listening everywhere: this machine is one way in
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host

@@ -36,6 +36,11 @@ class KeyRing:
     def available(self, name: str) -> bool:
         return self.source(name) != "missing"
 
+    def forget(self, name: str) -> None:
+        """Drop the cached value, so the next ``get`` reads a replaced key (web console)."""
+        with self._lock:
+            self._cache.pop(name, None)
+
     def get(self, name: str) -> str | None:
         """The key, decrypted at most once; a missing key is looked up again next time."""
         with self._lock:
