@@ -259,6 +259,12 @@ class Settings(BaseSettings):
         "(plain outputs and messages) are left out of the digest.",
     )
 
+    @property
+    def actor_ref(self) -> str:
+        """The actor as recorded in commits and audit events: ``user:<name>`` unless the
+        setting already names its kind (``agent:...``)."""
+        return self.actor if ":" in self.actor else f"user:{self.actor}"
+
     def phase_overrides(self) -> dict[str, str]:
         """Per-phase overrides captured when the settings were loaded."""
         return dict(getattr(self, "_phase_overrides", {}))

@@ -41,7 +41,7 @@ def init(
     """Create a workspace (a git repository with the standard layout). Safe to repeat."""
     st = state(ctx)
     root = resolve_home(st.settings, path or st.home)
-    workspace, created = init_workspace(root, actor=st.settings.actor)
+    workspace, created = init_workspace(root, actor=st.settings.actor_ref)
     if json_out:
         emit_json({"path": str(workspace.root), "created": created})
         return
