@@ -232,7 +232,9 @@ def build_app(
     """Open (or with ``create`` initialise) the workspace and wire the app around it."""
     settings = settings or load_settings()
     root = resolve_home(settings, home)
-    workspace = init_workspace(root, actor=settings.actor_ref)[0] if create else open_workspace(root)
+    workspace = (
+        init_workspace(root, actor=settings.actor_ref)[0] if create else open_workspace(root)
+    )
     configure_logging(
         settings.log_level, workspace.logs_dir / "researchos.log" if settings.log_file else None
     )

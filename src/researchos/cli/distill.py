@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from researchos.cli.context import get_app
-from researchos.cli.output import emit_json, err_console, say
+from researchos.cli.output import emit_json, err_console, say, seal_line
 from researchos.distill import Distiller, DistillReport
 from researchos.distill.watch import FileResult, Watcher
 from researchos.errors import InputError
@@ -97,6 +97,8 @@ def _show(report: DistillReport) -> None:
     say(f"  ARA [bold]{report.ara}[/bold] ({state}): claims {', '.join(report.claims) or '—'}")
     say(f"  traces {', '.join(report.traces) or '—'}")
     say(f"  evidence {report.evidence} ({report.evidence_mode})")
+    if line := seal_line(report.hooks.get("after_distill_seal")):
+        say(f"  {line}")
     for warning in report.warnings:
         say(f"  [yellow]warning:[/yellow] {escape(warning)}")
     for rejection in report.rejections:

@@ -29,3 +29,16 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
 
 def say(message: str) -> None:
     console.print(message)
+
+
+def seal_line(summary: dict[str, Any] | None) -> str | None:
+    """One line for a Seal L1 summary that a command's hook returned."""
+    if not summary:
+        return None
+    if "error" in summary:
+        return f"Seal L1: could not run ({summary['error']})"
+    if summary.get("passed"):
+        return "Seal L1: [green]passed[/green]"
+    findings = summary.get("findings") or []
+    first = f" — {findings[0]}" if findings else ""
+    return f"Seal L1: [yellow]failed[/yellow] ({len(findings)} finding(s)){first}"

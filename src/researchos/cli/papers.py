@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from researchos.app import App
 from researchos.cli.context import get_app
-from researchos.cli.output import console, emit_json, say, table
+from researchos.cli.output import console, emit_json, say, seal_line, table
 from researchos.compile.compiler import AfterCompile, CompileResult, compile_paper
 
 
@@ -87,4 +87,6 @@ def _print(result: CompileResult) -> None:
         say("[yellow]no reproduction code found[/yellow]: see views/review-notes.md")
     for warning in result.warnings[:5]:
         say(f"[dim]warning: {escape(warning)}[/dim]")
+    if line := seal_line(result.hooks.get("seal_l1")):
+        say(line)
     say(f"done in {result.seconds:.1f} s; see `researchos ara show {result.slug}`")
