@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from researchos.cli.context import get_app
 from researchos.cli.output import emit_json, say, table
-from researchos.knowledge.brief import build_work_brief
-from researchos.knowledge.brief_model import AgentWorkContext, PageBrief
+
+if TYPE_CHECKING:  # the knowledge base (numpy, embeddings) loads only when a brief is asked for
+    from researchos.knowledge.brief_model import AgentWorkContext, PageBrief
 
 
 def brief(
@@ -30,6 +31,8 @@ def brief(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """A work brief: risks, dependency traps, interventions and the presentation contract."""
+    from researchos.knowledge.brief import build_work_brief
+
     result = build_work_brief(
         get_app(ctx).knowledge,
         task=task,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from researchos.app import App, build_app
 from researchos.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # the app (SQLAlchemy, pydantic models) loads when a command needs it
+    from researchos.app import App
 
 
 @dataclass
@@ -25,6 +28,8 @@ class CliState:
 
     def app(self, *, create: bool = False) -> App:
         if self._app is None:
+            from researchos.app import build_app
+
             self._app = build_app(self.settings, home=self.home, create=create)
         return self._app
 

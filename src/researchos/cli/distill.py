@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -13,8 +13,10 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 
 from researchos.cli.context import get_app
 from researchos.cli.output import emit_json, err_console, say, seal_line
-from researchos.distill import Distiller, DistillReport
-from researchos.distill.watch import FileResult, Watcher
+
+if TYPE_CHECKING:
+    from researchos.distill import Distiller, DistillReport
+    from researchos.distill.watch import FileResult, Watcher
 from researchos.errors import InputError
 
 PROGRESS_MIN_BYTES = 8 << 20
@@ -57,6 +59,8 @@ def distill(
     app = get_app(ctx)
     distiller = app.distiller
     if watch is not None:
+        from researchos.distill.watch import Watcher
+
         watcher = Watcher(app, distiller, watch, ara=ara, fmt=fmt, settle=settle, interval=interval)
         _watch(watcher, once=once, as_json=as_json)
         return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -11,8 +11,14 @@ from rich.markup import escape
 from researchos.cli.context import get_app
 from researchos.cli.output import emit_json, say, table
 from researchos.errors import InputError
-from researchos.knowledge import api
-from researchos.knowledge.github import fetch_issues
+
+
+def _api() -> Any:
+    """The knowledge API, imported on use: `--help` should not load numpy and embeddings."""
+    from researchos.knowledge import api
+
+    return api
+
 
 app = typer.Typer(no_args_is_help=True, help="GitHub issues as evidence-only knowledge.")
 
@@ -42,9 +48,13 @@ def ingest(
     else:
         settings = app_.settings
         token = settings.github_token.get_secret_value() if settings.github_token else None
+        from researchos.knowledge.github import fetch_issues
+
         raw = fetch_issues(repo=repo, query=query, token=token, api_url=settings.github_api_url)
         display = f"GitHub search for {repo}"
-    result = api.ingest_issues(app_.knowledge, repo=repo, raw=raw, display=display, package=package)
+    result = _api().ingest_issues(
+        app_.knowledge, repo=repo, raw=raw, display=display, package=package
+    )
     if json_out:
         emit_json(result)
         return
@@ -78,7 +88,7 @@ def version_alignment(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Whether the versions an issue is about match the local project's versions."""
-    result = api.check_issue_version_alignment(
+    result = _api().check_issue_version_alignment(
         get_app(ctx).knowledge, page_id=page_id, local_versions=_versions(local_version)
     )
     if json_out:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
 from researchos.cli.context import get_app
 from researchos.cli.output import emit_json, say, table
-from researchos.knowledge import api
-from researchos.knowledge.page import render_page
+
+
+def _api() -> Any:
+    """The knowledge API, imported on use: `--help` should not load numpy and embeddings."""
+    from researchos.knowledge import api
+
+    return api
+
 
 app = typer.Typer(no_args_is_help=True, help="Knowledge pages: add, search, check, generate.")
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -40,6 +46,8 @@ def show(ctx: typer.Context, page_id: PageArg, json_out: JsonFlag = False) -> No
     if json_out:
         emit_json({**page.frontmatter(), "body": page.body})
         return
+    from researchos.knowledge.page import render_page
+
     say(escape(render_page(page)))
 
 
@@ -53,7 +61,7 @@ def search(
     json_out: JsonFlag = False,
 ) -> None:
     """Hybrid search (full text + vectors, fused by reciprocal rank)."""
-    result = api.search_knowledge(
+    result = _api().search_knowledge(
         get_app(ctx).knowledge,
         query=query,
         limit=limit,
@@ -82,7 +90,7 @@ def graph(
     json_out: JsonFlag = False,
 ) -> None:
     """The dependsOn graph, whole or around one page; cycles and unknown targets are shown."""
-    view = api.dependency_graph(get_app(ctx).knowledge, page_id=page_id)
+    view = _api().dependency_graph(get_app(ctx).knowledge, page_id=page_id)
     if json_out:
         emit_json(view)
         return
@@ -104,7 +112,7 @@ def stale(
     json_out: JsonFlag = False,
 ) -> None:
     """Pages whose pinned sources changed or vanished, or that are older than the age limit."""
-    found = api.stale_pages(get_app(ctx).knowledge, max_age_days=days)
+    found = _api().stale_pages(get_app(ctx).knowledge, max_age_days=days)
     if json_out:
         emit_json(found)
         return
@@ -124,7 +132,7 @@ def duplicates(
     json_out: JsonFlag = False,
 ) -> None:
     """Near-duplicate pages (MinHash estimate of shingle Jaccard similarity)."""
-    pairs = api.duplicate_pages(get_app(ctx).knowledge, threshold=threshold)
+    pairs = _api().duplicate_pages(get_app(ctx).knowledge, threshold=threshold)
     if json_out:
         emit_json(pairs)
         return
@@ -138,7 +146,7 @@ def duplicates(
 @app.command("provenance")
 def provenance(ctx: typer.Context, page_id: PageArg, json_out: JsonFlag = False) -> None:
     """Where a page comes from: generator, sources (sha256 checked), reviews, history."""
-    found = api.page_provenance(get_app(ctx).knowledge, page_id=page_id)
+    found = _api().page_provenance(get_app(ctx).knowledge, page_id=page_id)
     if json_out:
         emit_json(found)
         return

@@ -14,10 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -56,7 +52,9 @@ def make_engine(url: str) -> Engine:
         ) from None
 
 
-def _alembic_config(engine: Engine) -> Config:
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config  # Alembic loads only when a migration check runs
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     url = engine.url.render_as_string(hide_password=False)
@@ -78,6 +76,10 @@ class Database:
 
     def migrate(self) -> bool:
         """Bring the schema to the newest revision; returns True when something ran."""
+        from alembic import command
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
         config = _alembic_config(self.engine)
         heads = set(ScriptDirectory.from_config(config).get_heads())
         try:
