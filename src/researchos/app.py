@@ -21,6 +21,7 @@ from researchos.workspace import Workspace, default_home, init_workspace, open_w
 
 # The heavier parts are imported inside their properties: a command pays only for what it uses.
 if TYPE_CHECKING:
+    from researchos.agentruns import AgentRunService
     from researchos.credentials import SecretStore
     from researchos.distill import Distiller
     from researchos.kits.registry import KitRegistry
@@ -201,6 +202,13 @@ class App:
                 token_budget=settings.knowledge_token_budget,
             ),
         )
+
+    @cached_property
+    def agent_runs(self) -> AgentRunService:
+        """Work briefs handed to agents and the runs they record (docs/mcp.md)."""
+        from researchos.agentruns import AgentRunService
+
+        return AgentRunService(self.database, actor=self.actor)
 
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""
