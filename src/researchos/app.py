@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from researchos.knowledge.service import KnowledgeBase
     from researchos.landscape.service import LandscapeService
     from researchos.learning.service import LearningService
+    from researchos.matrix.service import MatrixService
     from researchos.package.service import PackageService
     from researchos.providers.router import ProviderRouter
     from researchos.runs.executors import Executor
@@ -209,6 +210,28 @@ class App:
         from researchos.agentruns import AgentRunService
 
         return AgentRunService(self.database, actor=self.actor)
+
+    @cached_property
+    def matrix(self) -> MatrixService:
+        """Agent-run matrices (docs/matrix.md); each cell gets an MCP server on a unix socket."""
+        import os
+        from functools import partial
+
+        from researchos.matrix.service import MatrixDeps, MatrixService
+        from researchos.mcp.cell import cell_channel
+
+        return MatrixService(
+            MatrixDeps(
+                workspace=self.workspace,
+                database=self.database,
+                runs=self.runs,
+                protocol=self.agent_runs,
+                knowledge=lambda: self.knowledge,
+                aras=lambda: self.aras,
+                channel=partial(cell_channel, self),
+                workers=self.settings.executor_workers or os.cpu_count() or 1,
+            )
+        )
 
     def recover(self) -> str | None:
         """Commit content an interrupted change left behind (see history.changes)."""

@@ -151,9 +151,9 @@ class AgentRunService:
         self, run_id: str, event: str, detail: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         """Append one event; returns its position and the next required action."""
+        run = self._open(run_id)
         phase = phase_of(event)
         clean = check_detail(event, detail)
-        run = self._open(run_id)
         if any(e.event == "final_answer" for e in self.events(run_id)) and event != DECISION:
             raise Conflict(
                 f"{event} after final_answer: the final answer must be the last event",
@@ -165,6 +165,10 @@ class AgentRunService:
                 session, run_id=run_id, event=event, phase=phase, at=_now(), detail=clean
             )
         return {"run_id": run_id, "seq": seq, "event": event, "phase": phase, **self._state(run_id)}
+
+    def link_brief(self, run_id: str, brief_id: str) -> None:
+        """Attach a brief to an open run that has none (the same brief again is a no-op)."""
+        self._link_brief(self._open(run_id), brief_id)
 
     def _link_brief(self, run: store.AgentRunRecord, brief_id: str | None) -> None:
         if brief_id is None or brief_id == run.brief_id:
