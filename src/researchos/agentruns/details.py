@@ -1,4 +1,4 @@
-"""What each recorded event may carry, checked at the edge (pydantic) with errors naming the field."""
+"""What each recorded event may carry, checked at the edge (pydantic); errors name the field."""
 
 from __future__ import annotations
 

@@ -25,6 +25,10 @@ def _candidate_id(kb: KnowledgeBase, run_id: str) -> str:
     return base if number == 1 else f"{base}.{number}"
 
 
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{name} x{n}" for name, n in sorted(counts.items())) or "none"
+
+
 def _body(rule: str, rationale: str, summary: dict[str, Any]) -> str:
     validation = summary["validation"]
     lines = [
@@ -33,7 +37,7 @@ def _body(rule: str, rationale: str, summary: dict[str, Any]) -> str:
         f"**Why.** {rationale.strip() or '(no rationale given)'}",
         "",
         f"Proposed from agent run `{summary['run']['id']}` (task: {summary['run']['task'][:300]}).",
-        f"Events: {', '.join(f'{k} x{v}' for k, v in sorted(summary['counts'].items())) or 'none'}.",
+        f"Events: {_counts(summary['counts'])}.",
         f"Protocol compliance of that run: {validation['compliance']:.2f}.",
         "",
         "This is a candidate: it enters briefs only after a person reviews it.",

@@ -105,7 +105,9 @@ def _contract_gaps(events: Sequence[Event], contract: Contract) -> list[Violatio
                     True,
                 )
             )
-    unchecked = [p for p in contract.must_verify_packages if p.lower() not in checked_packages(events)]
+    unchecked = [
+        p for p in contract.must_verify_packages if p.lower() not in checked_packages(events)
+    ]
     if unchecked:
         found.append(
             Violation(
@@ -227,7 +229,9 @@ def next_action(events: Sequence[Event], contract: Contract) -> dict[str, str]:
     for event, why in steps:
         if event not in names:
             return {"action": "record_run_event", "event": event, "why": why}
-    unchecked = [p for p in contract.must_verify_packages if p.lower() not in checked_packages(events)]
+    unchecked = [
+        p for p in contract.must_verify_packages if p.lower() not in checked_packages(events)
+    ]
     if unchecked:
         return {
             "action": "record_run_event",

@@ -130,7 +130,7 @@ class AgentRunService:
             raise NotFound(f"no agent run {run_id!r}", fix="start one with record_run_start")
         return found
 
-    def list(self, *, tag: str | None = None, limit: int = 100) -> list[store.AgentRunRecord]:
+    def list_runs(self, *, tag: str | None = None, limit: int = 100) -> list[store.AgentRunRecord]:
         with self.database.session() as session:
             return store.list_runs(session, tag=tag, limit=limit)
 
@@ -237,7 +237,13 @@ class AgentRunService:
         return {
             "run": _run_dict(run),
             "events": [
-                {"seq": r.seq, "event": r.event, "phase": r.phase, "at": r.at.isoformat(), **r.detail}
+                {
+                    "seq": r.seq,
+                    "event": r.event,
+                    "phase": r.phase,
+                    "at": r.at.isoformat(),
+                    **r.detail,
+                }
                 for r in records
             ],
             "counts": counts,
@@ -276,4 +282,3 @@ def _run_dict(run: store.AgentRunRecord) -> dict[str, Any]:
     data["created"] = run.created.isoformat()
     data["completed"] = run.completed.isoformat() if run.completed else None
     return data
-

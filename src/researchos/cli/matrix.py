@@ -10,10 +10,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from researchos.cli.context import get_app
 from researchos.cli.output import emit_json, err_console, say, table
+from researchos.matrix.metrics import METRICS
 
-app = typer.Typer(no_args_is_help=True, help="Agent-run matrices: run, show, compare (docs/matrix.md).")
+app = typer.Typer(
+    no_args_is_help=True, help="Agent-run matrices: run, show, compare (docs/matrix.md)."
+)
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 MatrixArg = Annotated[str, typer.Argument(help="Matrix id (or a unique prefix).")]
+
+
+def _mean_ci(summary: dict[str, Any]) -> str:
+    if summary["ci_low"] is None:
+        return f"{summary['mean']:.2f}"
+    return f"{summary['mean']:.2f} [{summary['ci_low']:.2f}, {summary['ci_high']:.2f}]"
 
 
 def _groups_table(shown: dict[str, Any]) -> None:
@@ -26,17 +35,23 @@ def _groups_table(shown: dict[str, Any]) -> None:
                 escape(group["condition"]),
                 escape(group["agent"]),
                 str(group["n"]),
-                *[
-                    f"{metrics[m]['mean']:.2f} [{metrics[m]['ci_low'] or 0:.2f}, {metrics[m]['ci_high'] or 0:.2f}]"
-                    if metrics[m]["ci_low"] is not None
-                    else f"{metrics[m]['mean']:.2f}"
-                    for m in ("success", "compliance", "clean_pass", "churn", "forbidden_edits")
-                ],
+                *[_mean_ci(metrics[m]) for m in METRICS],
             ]
         )
     table(
-        f"matrix {shown['id']} ({shown['status']}, {shown['cells_done']}/{shown['cells_total']} cells)",
-        ["fixture", "condition", "agent", "n", "success", "compliance", "clean", "churn", "forbidden"],
+        f"matrix {shown['id']} ({shown['status']}, "
+        f"{shown['cells_done']}/{shown['cells_total']} cells)",
+        [
+            "fixture",
+            "condition",
+            "agent",
+            "n",
+            "success",
+            "compliance",
+            "clean",
+            "churn",
+            "forbidden",
+        ],
         rows,
     )
 
@@ -47,7 +62,9 @@ def run(
     experiment: Annotated[
         str, typer.Argument(help="Experiment YAML file, or a demo name (see `matrix fixtures`).")
     ],
-    ara: Annotated[str | None, typer.Option("--ara", help="Write the claims into this ARA.")] = None,
+    ara: Annotated[
+        str | None, typer.Option("--ara", help="Write the claims into this ARA.")
+    ] = None,
     workers: Annotated[int | None, typer.Option("--workers", help="Cells run at once.")] = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -100,8 +117,14 @@ def list_matrices(ctx: typer.Context, json_out: JsonFlag = False) -> None:
     if json_out:
         emit_json(rows)
         return
-    table("matrices", ["id", "name", "status", "cells", "created", "ara"],
-          ([r["id"], escape(r["name"]), r["status"], r["cells"], r["created"][:19], r["ara"] or ""] for r in rows))
+    table(
+        "matrices",
+        ["id", "name", "status", "cells", "created", "ara"],
+        (
+            [r["id"], escape(r["name"]), r["status"], r["cells"], r["created"][:19], r["ara"] or ""]
+            for r in rows
+        ),
+    )
 
 
 @app.command("compare")
@@ -123,13 +146,24 @@ def compare(
             f"{result['b']} − {result['a']}",
             ["fixture", "condition", "agent", "metric", "diff", "95% CI", "verdict"],
             (
-                [escape(r["fixture"]), escape(r["condition"]), escape(r["agent"]), r["metric"],
-                 f"{r['diff']:+.2f}", f"[{r['ci_low']:.2f}, {r['ci_high']:.2f}]",
-                 ("regression" if r["direction"] == "worse" else "improvement") if r["clear"] else r["direction"]]
+                [
+                    escape(r["fixture"]),
+                    escape(r["condition"]),
+                    escape(r["agent"]),
+                    r["metric"],
+                    f"{r['diff']:+.2f}",
+                    f"[{r['ci_low']:.2f}, {r['ci_high']:.2f}]",
+                    ("regression" if r["direction"] == "worse" else "improvement")
+                    if r["clear"]
+                    else r["direction"],
+                ]
                 for r in result["differences"]
             ),
         )
-        say(f"{len(result['regressions'])} regression(s), {len(result['improvements'])} improvement(s)")
+        say(
+            f"{len(result['regressions'])} regression(s), "
+            f"{len(result['improvements'])} improvement(s)"
+        )
     if fail_on_regression and result["regressions"]:
         raise typer.Exit(1)
 

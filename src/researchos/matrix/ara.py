@@ -30,7 +30,9 @@ def label(cell: dict[str, Any]) -> str:
 
 def metrics_lines(cells: list[dict[str, Any]]) -> str:
     lines = [
-        json.dumps({"condition": label(c), "seed": c["repeat"], "metric": m, "value": c["metrics"][m]})
+        json.dumps(
+            {"condition": label(c), "seed": c["repeat"], "metric": m, "value": c["metrics"][m]}
+        )
         for c in cells
         if c["status"] == "finished"
         for m in METRICS
@@ -46,11 +48,21 @@ def analysis_plan(experiment: dict[str, Any], fixtures: list[str]) -> AnalysisPl
         for agent in agents:
             for condition in conditions[1:]:
                 base = f"{fixture}/{conditions[0]}/{agent}"
-                specs += [ComparisonSpec(treatment=f"{fixture}/{condition}/{agent}", baseline=base, metric=m) for m in METRICS]
+                specs += [
+                    ComparisonSpec(
+                        treatment=f"{fixture}/{condition}/{agent}", baseline=base, metric=m
+                    )
+                    for m in METRICS
+                ]
         for condition in conditions:
             for other in agents[1:]:
                 base = f"{fixture}/{condition}/{other}"
-                specs += [ComparisonSpec(treatment=f"{fixture}/{condition}/{agents[0]}", baseline=base, metric=m) for m in METRICS]
+                specs += [
+                    ComparisonSpec(
+                        treatment=f"{fixture}/{condition}/{agents[0]}", baseline=base, metric=m
+                    )
+                    for m in METRICS
+                ]
     return AnalysisPlan(
         primary_metric="success",
         secondary_metrics=[m for m in METRICS if m != "success"],

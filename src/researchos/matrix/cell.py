@@ -185,7 +185,7 @@ def _run_oracle(plan: CellPlan, ctx: CellContext, work: Path) -> RunRecord:
 
 
 def _protocol(plan: CellPlan, ctx: CellContext) -> tuple[str | None, dict[str, Any] | None]:
-    runs = ctx.protocol.list(tag=plan.tag)
+    runs = ctx.protocol.list_runs(tag=plan.tag)
     if not runs:
         return None, None
     first = min(runs, key=lambda r: r.created)
@@ -197,7 +197,9 @@ def run_cell(plan: CellPlan, ctx: CellContext) -> dict[str, Any]:
     agent, work = _run_agent(plan, ctx)
     log = workdir.read_test_log(work)
     diff = workdir.changes(workdir.tree(plan.fixture.repo, skip_harness=False), workdir.tree(work))
-    forbidden = workdir.forbidden_edits(diff, ctx.experiment.forbidden or plan.fixture.spec.forbidden)
+    forbidden = workdir.forbidden_edits(
+        diff, ctx.experiment.forbidden or plan.fixture.spec.forbidden
+    )
     harness = work / workdir.HARNESS_DIR / "run_tests.py"
     if not harness.is_file() or harness.read_text("utf-8", "replace") != HARNESS.read_text("utf-8"):
         forbidden.append(f"{workdir.HARNESS_DIR}/run_tests.py")

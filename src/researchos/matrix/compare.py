@@ -29,9 +29,7 @@ def _flips(a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]]) -> li
     return flips
 
 
-def compare_cells(
-    a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]]
-) -> dict[str, Any]:
+def compare_cells(a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     groups_a, groups_b = group_cells(a), group_cells(b)
     shared: list[GroupKey] = sorted(set(groups_a) & set(groups_b))
     rows = []

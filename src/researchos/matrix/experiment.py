@@ -22,6 +22,7 @@ its headless form (``HEADLESS_FLAGS``), checked in ``check_agent_commands``.
 
 from __future__ import annotations
 
+import shlex
 import string
 from collections.abc import Iterable
 from pathlib import Path
@@ -128,6 +129,18 @@ class Experiment(_Model):
         return len(self.fixtures) * len(self.conditions) * len(self.agents) * self.repeats
 
 
+def _words(argv: list[str]) -> set[str]:
+    """Every word of the command line, the words of ``sh -c`` scripts included."""
+    words = set(argv)
+    for word in argv:
+        if " " in word:
+            try:
+                words.update(shlex.split(word))
+            except ValueError:
+                words.update(word.split())
+    return words
+
+
 def load_experiment(path: Path, *, display: str | None = None) -> Experiment:
     """Read and validate an experiment file; errors name the file and the field."""
     name = display or path.name
@@ -163,7 +176,7 @@ def check_agent_commands(
                     fix=f"list it in allow_agent_binaries and invoke it headless "
                     f"({' or '.join(HEADLESS_FLAGS.get(name, ('?',)))})",
                 )
-            if not set(HEADLESS_FLAGS[name]) & set(agent.command or []):
+            if not set(HEADLESS_FLAGS[name]) & _words(agent.command or []):
                 raise InputError(
                     f"{name!r} must be invoked headless",
                     file=display,

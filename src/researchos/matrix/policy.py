@@ -14,9 +14,7 @@ from typing import Any
 from researchos.matrix.metrics import METRICS, difference, group_cells
 
 
-def condition_effects(
-    cells: Iterable[Mapping[str, Any]], *, baseline: str
-) -> list[dict[str, Any]]:
+def condition_effects(cells: Iterable[Mapping[str, Any]], *, baseline: str) -> list[dict[str, Any]]:
     """Every (fixture, agent, condition != baseline, metric) difference with its CI."""
     groups = group_cells(cells)
     effects = []
@@ -32,8 +30,13 @@ def condition_effects(
             )
             if found is not None:
                 effects.append(
-                    {"fixture": fixture, "agent": agent, "intervention": condition,
-                     "baseline": baseline, **found}
+                    {
+                        "fixture": fixture,
+                        "agent": agent,
+                        "intervention": condition,
+                        "baseline": baseline,
+                        **found,
+                    }
                 )
     return effects
 

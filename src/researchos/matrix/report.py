@@ -41,7 +41,14 @@ def figure_png(groups: list[dict[str, Any]], metric: str) -> bytes:
     for index, agent in enumerate(agents):
         xs, means, lows, highs = [], [], [], []
         for x, key in enumerate(keys):
-            row = next((g for g in groups if (g["fixture"], g["condition"]) == key and g["agent"] == agent), None)
+            row = next(
+                (
+                    g
+                    for g in groups
+                    if (g["fixture"], g["condition"]) == key and g["agent"] == agent
+                ),
+                None,
+            )
             if row is None:
                 continue
             s = row["metrics"][metric]
@@ -67,7 +74,11 @@ def _results_table(groups: list[dict[str, Any]]) -> list[str]:
     lines.append("|" + "---|" * (4 + len(METRICS)))
     for g in groups:
         cells = [f"{g['metrics'][m]['mean']:.2f} {_ci(g['metrics'][m])}" for m in METRICS]
-        lines.append(f"| {g['fixture']} | {g['condition']} | {g['agent']} | {g['n']} | " + " | ".join(cells) + " |")
+        lines.append(
+            f"| {g['fixture']} | {g['condition']} | {g['agent']} | {g['n']} | "
+            + " | ".join(cells)
+            + " |"
+        )
     return lines
 
 
@@ -85,10 +96,21 @@ def _effects(title: str, items: list[dict[str, Any]]) -> list[str]:
 
 
 def _cells_table(cells: list[dict[str, Any]]) -> list[str]:
-    lines = ["| cell | " + " | ".join(METRICS) + " | agent run | oracle run |", "|" + "---|" * (3 + len(METRICS))]
+    lines = [
+        "| cell | " + " | ".join(METRICS) + " | agent run | oracle run |",
+        "|" + "---|" * (3 + len(METRICS)),
+    ]
     for c in cells:
-        values = [f"{c['metrics'].get(m, float('nan')):g}" for m in METRICS] if c["metrics"] else ["error"] * len(METRICS)
-        lines.append(f"| {c['cell']} | " + " | ".join(values) + f" | {c['agent_run'] or ''} | {c['oracle_run'] or ''} |")
+        values = (
+            [f"{c['metrics'].get(m, float('nan')):g}" for m in METRICS]
+            if c["metrics"]
+            else ["error"] * len(METRICS)
+        )
+        lines.append(
+            f"| {c['cell']} | "
+            + " | ".join(values)
+            + f" | {c['agent_run'] or ''} | {c['oracle_run'] or ''} |"
+        )
     return lines
 
 
@@ -101,7 +123,8 @@ def render(shown: dict[str, Any], figures: list[str]) -> str:
         f"Matrix `{shown['id']}`, {shown['cells_done']}/{shown['cells_total']} cells, status "
         f"{shown['status']}. Fixtures: {', '.join(experiment['fixtures'])}; conditions: "
         f"{', '.join(c['name'] + ' (' + c['brief'] + ')' for c in experiment['conditions'])}; "
-        f"agents: {', '.join(a['name'] for a in experiment['agents'])}; repeats: {experiment['repeats']}.",
+        f"agents: {', '.join(a['name'] for a in experiment['agents'])}; "
+        f"repeats: {experiment['repeats']}.",
         "",
         "## Metrics",
         "",
@@ -118,7 +141,9 @@ def render(shown: dict[str, Any], figures: list[str]) -> str:
         "",
         f"Each condition against `{summary['baseline']}`, paired on repeats.",
         "",
-        *_effects("Interventions that moved a metric the right way", summary["policy"]["candidates"]),
+        *_effects(
+            "Interventions that moved a metric the right way", summary["policy"]["candidates"]
+        ),
         *_effects("Interventions that made a metric worse", summary["policy"]["harms"]),
         "## Cells",
         "",

@@ -67,7 +67,9 @@ class MatrixService:
 
     def plan(self, experiment: Experiment, path: Path, matrix_id: str) -> list[CellPlan]:
         base = None if path.parent == catalog.EXPERIMENTS_DIR else path.parent
-        fixtures = [catalog.load_fixture(ref, base=base, display=path.name) for ref in experiment.fixtures]
+        fixtures = [
+            catalog.load_fixture(ref, base=base, display=path.name) for ref in experiment.fixtures
+        ]
         return [
             CellPlan(matrix_id, fixture, condition, agent, repeat, experiment.seed + repeat)
             for fixture in fixtures
@@ -86,7 +88,9 @@ class MatrixService:
     ) -> dict[str, Any]:
         experiment, path = self.load(reference)
         allowed = check_agent_commands(
-            experiment, self.deps.runs.sandbox.config.options.interactive_binaries, display=path.name
+            experiment,
+            self.deps.runs.sandbox.config.options.interactive_binaries,
+            display=path.name,
         )
         matrix_id = f"mx-{_now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
         plans = self.plan(experiment, path, matrix_id)
@@ -147,11 +151,15 @@ class MatrixService:
             actor=runs.actor,
         )
 
-    def _static_brief(self, kb: KnowledgeBase, fixture: catalog.Fixture, experiment: Experiment) -> dict[str, Any]:
+    def _static_brief(
+        self, kb: KnowledgeBase, fixture: catalog.Fixture, experiment: Experiment
+    ) -> dict[str, Any]:
         brief = build_work_brief(
             kb, task=fixture.spec.task, repo=fixture.repo, token_budget=experiment.token_budget
         )
-        brief = brief.model_copy(update={"repo": brief.repo.model_copy(update={"path": "/sandbox/work"})})
+        brief = brief.model_copy(
+            update={"repo": brief.repo.model_copy(update={"path": "/sandbox/work"})}
+        )
         brief_id = self.deps.protocol.store_brief(brief, repo="/sandbox/work")
         must_load = brief.presentation_contract.must_load
         return {
@@ -161,7 +169,11 @@ class MatrixService:
         }
 
     def _run_cells(
-        self, plans: list[CellPlan], context: CellContext, workers: int | None, progress: Progress | None
+        self,
+        plans: list[CellPlan],
+        context: CellContext,
+        workers: int | None,
+        progress: Progress | None,
     ) -> int:
         size = max(1, min(workers or self.deps.workers, len(plans)))
         done = 0
@@ -171,7 +183,9 @@ class MatrixService:
                 future.result()
                 done += 1
                 with self.deps.database.session() as session:
-                    store.save_matrix(session, matrix={"id": plans[0].matrix_id, "cells_done": done})
+                    store.save_matrix(
+                        session, matrix={"id": plans[0].matrix_id, "cells_done": done}
+                    )
                 if progress:
                     progress(done, len(plans), futures[future].cell)
         return done
@@ -181,9 +195,15 @@ class MatrixService:
             row = run_cell(plan, context)
         except ResearchOSError as exc:
             row = {
-                "matrix_id": plan.matrix_id, "cell": plan.cell, "fixture": plan.fixture.name,
-                "condition": plan.condition.name, "agent": plan.agent.name, "repeat": plan.repeat,
-                "status": "error", "metrics": {}, "detail": {"error": str(exc)},
+                "matrix_id": plan.matrix_id,
+                "cell": plan.cell,
+                "fixture": plan.fixture.name,
+                "condition": plan.condition.name,
+                "agent": plan.agent.name,
+                "repeat": plan.repeat,
+                "status": "error",
+                "metrics": {},
+                "detail": {"error": str(exc)},
             }
         with self.deps.database.session() as session:
             store.save_cell(session, cell=row)
@@ -193,7 +213,9 @@ class MatrixService:
     def matrix_dir(self, matrix_id: str) -> Path:
         return self.deps.workspace.var_dir / "matrices" / matrix_id
 
-    def _save(self, matrix_id: str, experiment: Experiment, path: Path, *, status: str, total: int) -> None:
+    def _save(
+        self, matrix_id: str, experiment: Experiment, path: Path, *, status: str, total: int
+    ) -> None:
         with self.deps.database.session() as session:
             store.save_matrix(
                 session,
@@ -211,10 +233,20 @@ class MatrixService:
             )
 
     def _finish(
-        self, matrix_id: str, *, status: str, summary: dict[str, Any] | None = None,
-        error: str | None = None, done: int | None = None,
+        self,
+        matrix_id: str,
+        *,
+        status: str,
+        summary: dict[str, Any] | None = None,
+        error: str | None = None,
+        done: int | None = None,
     ) -> None:
-        changes: dict[str, Any] = {"id": matrix_id, "status": status, "finished": _now(), "error": error}
+        changes: dict[str, Any] = {
+            "id": matrix_id,
+            "status": status,
+            "finished": _now(),
+            "error": error,
+        }
         if summary is not None:
             changes["summary"] = summary
         if done is not None:
@@ -261,7 +293,9 @@ class MatrixService:
             **{k: v for k, v in row.items() if k not in ("created", "finished")},
             "created": row["created"].isoformat(),
             "finished": row["finished"].isoformat() if row["finished"] else None,
-            "report": str(report.relative_to(self.deps.workspace.root)) if report.is_file() else None,
+            "report": str(report.relative_to(self.deps.workspace.root))
+            if report.is_file()
+            else None,
             "cells": self.cells(matrix_id),
         }
 
@@ -270,8 +304,11 @@ class MatrixService:
             rows = store.list_matrices(session, limit=limit)
         return [
             {
-                "id": r["id"], "name": r["name"], "status": r["status"],
-                "created": r["created"].isoformat(), "cells": f"{r['cells_done']}/{r['cells_total']}",
+                "id": r["id"],
+                "name": r["name"],
+                "status": r["status"],
+                "created": r["created"].isoformat(),
+                "cells": f"{r['cells_done']}/{r['cells_total']}",
                 "ara": r["ara_slug"],
             }
             for r in rows

@@ -28,7 +28,7 @@ def issue_brief(
     toolchain: str,
     token_budget: int | None,
 ) -> tuple[str, dict[str, Any]]:
-    """Build the brief, store it, return (brief_id, document) with the repo as the agent named it."""
+    """Build and store the brief; returns (brief_id, document), the repo as the agent named it."""
     brief = api.build_work_brief(
         deps.app.knowledge,
         task=task,

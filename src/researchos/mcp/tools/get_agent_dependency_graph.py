@@ -1,4 +1,4 @@
-"""``get_agent_dependency_graph``: a brief's pages and their dependsOn edges, or one page's graph."""
+"""``get_agent_dependency_graph``: a brief's pages and dependsOn edges, or one page's graph."""
 
 from __future__ import annotations
 

@@ -18,4 +18,8 @@ def register(server: MCPServer, deps: ToolDeps) -> None:
     ) -> dict[str, Any]:
         """The full agent_work_context.v1 document of a brief handed out earlier."""
         record = deps.app.agent_runs.brief(brief_id)
-        return {"brief_id": record.id, "created": record.created.isoformat(), "brief": record.document}
+        return {
+            "brief_id": record.id,
+            "created": record.created.isoformat(),
+            "brief": record.document,
+        }

@@ -16,7 +16,9 @@ def register(server: MCPServer, deps: ToolDeps) -> None:
     @tool_errors
     def get_work_brief(
         task: Annotated[str, Field(description="What the agent is about to do.")],
-        repo: Annotated[str | None, Field(description="Repository path (manifests are read).")] = None,
+        repo: Annotated[
+            str | None, Field(description="Repository path (manifests are read).")
+        ] = None,
         libraries: Annotated[
             list[str], Field(description="Extra packages, e.g. httpx==0.28.1 or npm:axios@1.6.0.")
         ] = [],  # noqa: B006  (the SDK copies arguments; the default is never mutated)

@@ -37,5 +37,9 @@ def register(server: MCPServer, deps: ToolDeps) -> None:
             gated=gated,
             tag=deps.tag,
         )
-        return {"run_id": run.id, "gated": run.gated, "brief_id": run.brief_id,
-                **deps.app.agent_runs.next_action(run.id)}
+        return {
+            "run_id": run.id,
+            "gated": run.gated,
+            "brief_id": run.brief_id,
+            **deps.app.agent_runs.next_action(run.id),
+        }
