@@ -62,6 +62,8 @@ def figure_png(groups: list[dict[str, Any]], metric: str) -> bytes:
     ax.set_title(f"{metric} (mean, 95% CI)", fontsize=10)
     if metric in BINARY or metric == "compliance":
         ax.set_ylim(0, 1.05)
+    else:  # counts: never below zero, and a visible axis when every value is zero
+        ax.set_ylim(0, max(1.0, ax.get_ylim()[1]))
     ax.legend(fontsize=8)
     figure.tight_layout()
     buffer = io.BytesIO()
@@ -130,7 +132,8 @@ def render(shown: dict[str, Any], figures: list[str]) -> str:
         "",
         *[f"- **{m}**: {MEANING[m]}" for m in METRICS],
         "",
-        "Binary metrics carry Wilson 95% intervals, the others t intervals of the mean.",
+        "Binary metrics carry Wilson 95% intervals, the others t intervals of the mean (clipped "
+        "to the metric's range).",
         "",
         "## Results",
         "",
