@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import httpx
 from mcp import Client
 from mcp_helpers import TASK, data, error, http_server, seed, stdio_client
 
@@ -109,3 +110,10 @@ def test_streamable_http_brief_search_protocol_and_errors(app: App, clean_env: P
 
     with http_server(clean_env) as url:
         anyio.run(main, url)
+        # DNS rebinding: a request naming another host is refused before any tool runs
+        rebound = httpx.post(
+            url,
+            headers={"Host": "attacker.example", "Content-Type": "application/json"},
+            content=b'{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}',
+        )
+        assert rebound.status_code == 421
