@@ -183,3 +183,12 @@ def test_fixture_priors_still_match_the_fixture_code(name: str) -> None:
     assert prior["hack"]["before"] in (fixture.repo / prior["hack"]["file"]).read_text()
     assert fixture.spec.target == prior["target"]
     assert sorted(p.name for p in fixture.oracle_dir.glob("test_*.py"))
+
+
+def test_an_unisolated_runner_is_refused_before_any_cell(app: App, tmp_path: Path) -> None:
+    from researchos.errors import PermissionDenied
+
+    text = GOOD.replace("scripted: brief_follower}", "scripted: brief_follower, runner: process}")
+    with pytest.raises(PermissionDenied, match="RESEARCHOS_ALLOW_UNISOLATED"):
+        app.matrix.run(str(write(tmp_path, text)))
+    assert app.matrix.list() == []

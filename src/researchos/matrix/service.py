@@ -92,6 +92,8 @@ class MatrixService:
             self.deps.runs.sandbox.config.options.interactive_binaries,
             display=path.name,
         )
+        for runner in {None, *(agent.runner for agent in experiment.agents)}:
+            self.deps.runs.sandbox.resolve(runner)  # no working sandbox: fail before any cell
         matrix_id = f"mx-{_now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
         plans = self.plan(experiment, path, matrix_id)
         context = self._context(experiment, plans, allowed, matrix_id)

@@ -9,7 +9,6 @@ else is the fixture repo as the agent left it.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import json
 import os
 import shutil
@@ -18,14 +17,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from researchos.files import sha256_file
 from researchos.runs.record import SKIP_DIRS
 
 HARNESS_DIR = ".researchos"
 MAX_LOG_BYTES = 1 << 20
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def tree(root: Path, *, skip_harness: bool = True) -> dict[str, str]:
@@ -45,7 +41,7 @@ def tree(root: Path, *, skip_harness: bool = True) -> dict[str, str]:
             if stat.S_ISLNK(mode):
                 found[rel] = f"link:{os.readlink(path)}"
             elif stat.S_ISREG(mode) and not name.endswith(".pyc"):
-                found[rel] = _digest(path)
+                found[rel] = sha256_file(path)  # streamed: an agent may leave big files
     return found
 
 
