@@ -21,12 +21,14 @@ from researchos.workspace import Workspace, default_home, init_workspace, open_w
 
 # The heavier parts are imported inside their properties: a command pays only for what it uses.
 if TYPE_CHECKING:
+    from researchos.agentruns import AgentRunService
     from researchos.credentials import SecretStore
     from researchos.distill import Distiller
     from researchos.kits.registry import KitRegistry
     from researchos.knowledge.service import KnowledgeBase
     from researchos.landscape.service import LandscapeService
     from researchos.learning.service import LearningService
+    from researchos.matrix.service import MatrixService
     from researchos.package.service import PackageService
     from researchos.providers.router import ProviderRouter
     from researchos.runs.executors import Executor
@@ -199,6 +201,35 @@ class App:
                 duplicate_threshold=settings.knowledge_duplicate_threshold,
                 token_budget=settings.knowledge_token_budget,
             ),
+        )
+
+    @cached_property
+    def agent_runs(self) -> AgentRunService:
+        """Work briefs handed to agents and the runs they record (docs/mcp.md)."""
+        from researchos.agentruns import AgentRunService
+
+        return AgentRunService(self.database, actor=self.actor)
+
+    @cached_property
+    def matrix(self) -> MatrixService:
+        """Agent-run matrices (docs/matrix.md); each cell gets an MCP server on a unix socket."""
+        import os
+        from functools import partial
+
+        from researchos.matrix.service import MatrixDeps, MatrixService
+        from researchos.mcp.cell import cell_channel
+
+        return MatrixService(
+            MatrixDeps(
+                workspace=self.workspace,
+                database=self.database,
+                runs=self.runs,
+                protocol=self.agent_runs,
+                knowledge=lambda: self.knowledge,
+                aras=lambda: self.aras,
+                channel=partial(cell_channel, self),
+                workers=self.settings.executor_workers or os.cpu_count() or 1,
+            )
         )
 
     def recover(self) -> str | None:

@@ -24,6 +24,8 @@ from researchos.cli import (
     kits,
     knowledge,
     landscape,
+    matrix,
+    mcp_server,
     package,
     papers,
     policy,
@@ -101,6 +103,8 @@ app.command("distill")(distill.distill)
 app.add_typer(knowledge.app, name="knowledge")
 app.command("brief")(brief.brief)
 app.add_typer(issues.app, name="issues")
+app.add_typer(mcp_server.app, name="mcp")
+app.add_typer(matrix.app, name="matrix")
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70

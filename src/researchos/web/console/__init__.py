@@ -7,7 +7,8 @@ same FastAPI app as the REST API, calling the same domain functions.
                  (api.state.login_links.issue() -> code for /login?token=<code>)
 
 Pages: dashboard (/), new project (/projects/new), project tabs (/projects/<id>/...),
-approvals, ARA browser (/aras/...), landscape, settings. See docs/console.md.
+approvals, ARA browser (/aras/...), landscape, knowledge (/knowledge), agent-run
+matrices (/matrices), workspace metrics (/metrics), settings. See docs/console.md.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from researchos.web.console import (
     routes_approvals,
     routes_aras,
     routes_home,
+    routes_knowledge,
     routes_landscape,
+    routes_matrices,
+    routes_metrics,
     routes_packages,
     routes_project_tabs,
     routes_projects,
@@ -65,6 +69,9 @@ def mount(api: FastAPI, *, trusted_hosts: tuple[str, ...] | None = None) -> None
         routes_approvals,
         routes_aras,
         routes_landscape,
+        routes_knowledge,
+        routes_matrices,
+        routes_metrics,
         routes_settings,
     ):
         api.include_router(module.router)

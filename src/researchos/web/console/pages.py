@@ -33,6 +33,7 @@ NOTICES = {
     "logged_out": "You are logged out.",
     "key_stored": "Key stored in the encrypted secret store.",
     "tested": "Provider tested.",
+    "metrics": "Metrics collected and system/metrics-report.md written.",
 }
 
 

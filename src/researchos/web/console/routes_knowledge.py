@@ -1,0 +1,81 @@
+"""Knowledge: hybrid search, one page with its provenance, and its dependsOn tree."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from researchos.knowledge import api
+from researchos.knowledge.page import PAGE_KINDS
+from researchos.web.console.markup import Links, render_markdown
+from researchos.web.console.pages import render
+from researchos.web.console.session import Viewer
+from researchos.web.deps import Ros
+
+router = APIRouter(prefix="/knowledge", include_in_schema=False)
+LIST_LIMIT = 200
+TREE_DEPTH = 8
+
+
+def tree(edges: dict[str, list[str]], root: str, depth: int = 0) -> list[dict[str, Any]]:
+    """What ``root`` depends on, as nested nodes (validated graphs have no cycles; the depth
+    cap guards an index written before that check)."""
+    if depth >= TREE_DEPTH:
+        return []
+    return [
+        {"id": child, "children": tree(edges, child, depth + 1)}
+        for child in sorted(edges.get(root, []))
+    ]
+
+
+@router.get("")
+def knowledge(
+    request: Request,
+    ros: Ros,
+    _: Viewer,
+    q: Annotated[str, Query(max_length=500)] = "",
+    kind: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    chosen = kind if kind in PAGE_KINDS else None
+    result = None
+    pages: list[Any] = []
+    if q.strip():
+        result = api.search_knowledge(ros.knowledge, query=q, limit=20, kind=chosen)
+    else:
+        found = [p for p in ros.knowledge.pages() if chosen is None or p.kind == chosen]
+        pages = sorted(found, key=lambda p: (p.kind, p.id))[:LIST_LIMIT]
+    return render(
+        request,
+        "knowledge.html",
+        section="knowledge",
+        q=q,
+        kind=chosen or "",
+        kinds=PAGE_KINDS,
+        result=result,
+        pages=pages,
+    )
+
+
+@router.get("/pages/{page_id}")
+def page(page_id: str, request: Request, ros: Ros, _: Viewer) -> Response:
+    kb = ros.knowledge
+    found = kb.get(page_id)
+    graph = api.dependency_graph(kb, page_id=page_id)
+    edges: dict[str, list[str]] = {}
+    for edge in graph["edges"]:
+        edges.setdefault(edge["from"], []).append(edge["to"])
+    body = render_markdown(found.body, Links(base=".", files="/knowledge/pages/"))
+    return render(
+        request,
+        "knowledge_page.html",
+        section="knowledge",
+        page=found,
+        body=body,
+        provenance=api.page_provenance(kb, page_id=page_id),
+        depends=tree(edges, page_id),
+        dependents=sorted(e["from"] for e in graph["edges"] if e["to"] == page_id),
+        titles={node["id"]: node["title"] for node in graph["nodes"]},
+        missing=graph["missing"],
+    )
