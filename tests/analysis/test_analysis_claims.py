@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
-from analysis_data import number, write_runs
+from analysis_data import number, write_lines, write_runs
 from scipy import stats as sps
 
 from researchos.analysis import AnalysisPlan, ComparisonSpec, analyse
@@ -191,3 +193,43 @@ def test_bad_plans_and_context_are_refused(tmp_path: Path) -> None:
         analyse(
             AnalysisPlan(primary_metric="accuracy", baseline="a"), inputs, context={"metric": 1}
         )
+
+
+def test_a_share_of_outcomes_gets_a_wilson_interval_inside_zero_one(tmp_path: Path) -> None:
+    outcomes = np.array([1.0, 0.0, 0.0, 0.0, 1.0])  # 2 of 5: a t interval reaches below zero
+    steps = np.array([0.0, 1.0, 0.0, 0.0, 0.0])  # a count: its t interval is clipped at zero
+    inputs = [
+        write_lines(
+            tmp_path / f"run-{seed}" / "metrics.jsonl",
+            [
+                json.dumps({"condition": "base", "seed": seed, "metric": m, "value": float(v)})
+                for m, v in (("solved", outcomes[seed]), ("retries", steps[seed]))
+            ],
+        )
+        for seed in range(5)
+    ]
+    inputs = [replace(i, run_id=f"run-{n}") for n, i in enumerate(inputs)]
+    plan = AnalysisPlan(
+        primary_metric="solved",
+        secondary_metrics=["retries"],
+        baseline="base",
+        proportion_metrics=["solved"],
+        metric_ranges={"retries": (0.0, None)},
+    )
+    claims = {c["conditions"]["metric"]: c for c in analyse(plan, inputs).claims}
+    solved = number(claims["solved"], "solved:mean[base]")
+    low, high = solved["ci_low"], solved["ci_high"]
+    assert claims["solved"]["conditions"]["ci_method"] == "wilson"
+    assert 0.0 < low < 0.4 < high < 1.0  # type: ignore[operator]
+    assert abs(low - 0.1176) < 1e-3 and abs(high - 0.7693) < 1e-3  # type: ignore[operator]
+    retries = number(claims["retries"], "retries:mean[base]")
+    assert retries["ci_low"] == 0.0 and retries["ci_high"] > 0.2  # type: ignore[operator]
+
+
+def test_a_value_outside_the_declared_range_is_refused(tmp_path: Path) -> None:
+    inputs = write_runs(tmp_path, {"base": np.array([1.0, 2.0, 0.0])}, metric="solved")
+    plan = AnalysisPlan(primary_metric="solved", baseline="base", proportion_metrics=["solved"])
+    with pytest.raises(InputError, match="outside its declared range"):
+        analyse(plan, inputs)
+    with pytest.raises(ValueError, match="not a primary or secondary metric"):
+        AnalysisPlan(primary_metric="solved", baseline="base", proportion_metrics=["other"])

@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from researchos.analysis.stats import proportion_ci_wilson
 from researchos.app import App
 from researchos.errors import InputError, NotFound, UnsafeInput
-from researchos.matrix.metrics import cell_metrics, wilson
+from researchos.matrix.metrics import cell_metrics
 from researchos.matrix.workdir import matches
 
 GOOD = """format_version: 1
@@ -159,9 +161,9 @@ def test_cell_metrics_and_intervals() -> None:
     assert (clean["clean_pass"], clean["churn"], clean["compliance"]) == (1.0, 0.0, 0.0)
     never = cell_metrics(oracle_passed=False, test_log=log[:2], forbidden_edits=2, compliance=1)
     assert (never["churn"], never["forbidden_edits"], never["clean_pass"]) == (2.0, 2.0, 0.0)
-    low, high = wilson(3, 3)
+    low, high = proportion_ci_wilson(np.ones(3), 0.95)  # type: ignore[misc]
     assert 0.43 < low < 0.44 and high == 1.0
-    assert wilson(0, 0) == (0.0, 1.0)
+    assert proportion_ci_wilson(np.array([]), 0.95) is None
     assert matches("vendor/a/b.py", ["vendor/**"]) and not matches("vendored.py", ["vendor/**"])
     assert matches("tests/test_x.py", ["tests/*.py"]) and not matches("src/x.py", ["tests/**"])
 

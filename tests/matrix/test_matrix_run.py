@@ -129,6 +129,17 @@ def test_results_are_claims_with_evidence_in_an_ara(matrix: tuple[App, dict[str,
         and "api_drift/mcp-brief/ignorer" in c.statement
     ]
     assert len(compliance) == 1 and compliance[0].status == "supported"
+    # a share's interval stays a share, a count's never goes below zero
+    for claim in (c for c in claims.values() if c.kind == "effect"):
+        metric = claim.conditions["metric"]
+        for n in claim.numbers:
+            if n.ci_low is None:
+                continue
+            assert n.ci_low >= 0.0, (claim.id, n)
+            if metric in ("success", "clean_pass", "compliance"):
+                assert n.ci_high is not None and n.ci_high <= 1.0, (claim.id, n)
+        if metric in ("success", "clean_pass"):
+            assert claim.conditions["ci_method"] == "wilson"
     paths = {e.path for e in compliance[0].evidence}
     assert f"evidence/raw/{shown['id']}/metrics.jsonl" in paths
     metrics_file = app.aras.paths("brief-matrix").root / f"evidence/raw/{shown['id']}/metrics.jsonl"

@@ -23,6 +23,7 @@ import numpy as np
 from researchos.analysis import stats
 from researchos.analysis.metrics import MetricsTable, Observation
 from researchos.analysis.plan import AnalysisPlan, Direction
+from researchos.errors import InputError
 
 Verdict = Literal[
     "better", "better_below_min_effect", "worse", "no_significant_difference", "untestable"
@@ -112,12 +113,7 @@ def _cell(
     key: tuple[str, str], observations: list[Observation], table: MetricsTable, plan: AnalysisPlan
 ) -> Cell:
     values = np.array([o.value for o in observations if o.finite], dtype=float)
-    ci: tuple[float, float] | None
-    if plan.ci_method == "bootstrap":
-        rng = rng_for(plan, f"cell:{key[0]}:{key[1]}")
-        ci = stats.mean_ci_bootstrap(values, plan.confidence, plan.bootstrap_resamples, rng)
-    else:
-        ci = stats.mean_ci_t(values, plan.confidence)
+    ci, method = _cell_ci(key, values, plan)
     return Cell(
         condition=key[0],
         metric=key[1],
@@ -126,8 +122,38 @@ def _cell(
         mean=float(np.mean(values)) if len(values) else None,
         sd=float(np.std(values, ddof=1)) if len(values) >= 2 else None,
         ci=ci,
-        ci_method=plan.ci_method if ci else "none",
+        ci_method=method if ci else "none",
     )
+
+
+def _cell_ci(
+    key: tuple[str, str], values: np.ndarray, plan: AnalysisPlan
+) -> tuple[tuple[float, float] | None, str]:
+    """The cell's CI and its method, clipped to the values the metric can take."""
+    low, high = plan.range_of(key[1])
+    outside = [
+        v for v in values if (low is not None and v < low) or (high is not None and v > high)
+    ]
+    if outside:
+        raise InputError(
+            f"metric {key[1]!r} under {key[0]!r} has the value {float(outside[0])!r} outside "
+            f"its declared range [{low}, {high}]",
+            field=f"analysis_plan.metric_ranges.{key[1]}",
+            fix="fix the experiment's output or the plan's declared range",
+        )
+    if key[1] in plan.proportion_metrics:
+        return stats.proportion_ci_wilson(values, plan.confidence), "wilson"
+    if plan.ci_method == "bootstrap":
+        rng = rng_for(plan, f"cell:{key[0]}:{key[1]}")
+        ci = stats.mean_ci_bootstrap(values, plan.confidence, plan.bootstrap_resamples, rng)
+    else:
+        ci = stats.mean_ci_t(values, plan.confidence)
+    if ci is None:
+        return None, plan.ci_method
+    return (
+        max(ci[0], low) if low is not None else ci[0],
+        min(ci[1], high) if high is not None else ci[1],
+    ), plan.ci_method
 
 
 def compare(

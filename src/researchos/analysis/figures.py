@@ -44,6 +44,8 @@ class Figure:
 def figure_data(plan: AnalysisPlan, metric: str, cells: list[Cell]) -> dict[str, Any]:
     level = format_parameter(round(plan.confidence * 100, 6))
     method = "bootstrap" if plan.ci_method == "bootstrap" else "t"
+    if metric in plan.proportion_metrics:
+        method = "Wilson"
     return {
         "format_version": 1,
         "title": f"mean with {level}% CI ({method})\ngrey dots: individual seeds",

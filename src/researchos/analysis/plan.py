@@ -75,6 +75,14 @@ class AnalysisPlan(PlanModel):
         default="auto",
         description="auto: paired when both conditions ran the same seeds, Welch otherwise.",
     )
+    proportion_metrics: list[str] = Field(
+        default_factory=list,
+        description="Metrics whose values are 0/1 outcomes (or shares): a Wilson score interval.",
+    )
+    metric_ranges: dict[str, tuple[float | None, float | None]] = Field(
+        default_factory=dict,
+        description="The values a metric can take (low, high; null = unbounded); CIs are clipped.",
+    )
 
     @model_validator(mode="after")
     def _distinct_metrics(self) -> AnalysisPlan:
@@ -87,7 +95,15 @@ class AnalysisPlan(PlanModel):
                 raise ValueError(
                     f"comparison metric {spec.metric!r} is not a primary or secondary metric"
                 )
+        for metric in [*self.proportion_metrics, *self.metric_ranges]:
+            if metric not in self.metrics:
+                raise ValueError(f"metric {metric!r} is not a primary or secondary metric")
         return self
+
+    def range_of(self, metric: str) -> tuple[float | None, float | None]:
+        if metric in self.proportion_metrics:
+            return (0.0, 1.0)
+        return self.metric_ranges.get(metric, (None, None))
 
     @property
     def metrics(self) -> list[str]:

@@ -2,6 +2,8 @@
 
 - ``mean_ci_t``: mean ± t_{(1+c)/2, n-1} · s/√n (needs n ≥ 2).
 - ``mean_ci_bootstrap``: percentile bootstrap of the mean with a caller-seeded generator.
+- ``proportion_ci_wilson``: Wilson score interval of a share of 0/1 outcomes (never outside
+  [0, 1], sensible at small n and at 0 or n successes, where a t interval collapses).
 - ``paired_test``: paired t-test on treatment − baseline, Cohen's dz = mean(diff)/sd(diff),
   Wilcoxon signed-rank p as the non-parametric check.
 - ``welch_test``: Welch's unequal-variance t-test, Welch–Satterthwaite CI of the difference,
@@ -53,6 +55,19 @@ def mean_ci_t(values: np.ndarray, confidence: float) -> tuple[float, float] | No
     mean = float(np.mean(values))
     half = _t_crit(confidence, n - 1) * float(np.std(values, ddof=1)) / math.sqrt(n)
     return mean - half, mean + half
+
+
+def proportion_ci_wilson(values: np.ndarray, confidence: float) -> tuple[float, float] | None:
+    """Wilson score interval of mean(values) for outcomes in [0, 1] (None without data)."""
+    n = len(values)
+    if n == 0:
+        return None
+    z = float(stats.norm.ppf((1 + confidence) / 2))
+    p = float(np.mean(values))
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    # the interval always holds p; the clamp keeps rounding at p = 0 or 1 from crossing it
+    return min(max(0.0, centre - half), p), max(min(1.0, centre + half), p)
 
 
 def mean_ci_bootstrap(

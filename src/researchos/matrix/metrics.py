@@ -17,20 +17,18 @@ the metric's range (compliance in [0, 1], counts at least 0).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from researchos.analysis.stats import mean_ci_t, paired_test, welch_test
+from researchos.analysis.stats import mean_ci_t, paired_test, proportion_ci_wilson, welch_test
 
 METRICS = ("success", "compliance", "clean_pass", "churn", "forbidden_edits")
 BINARY = frozenset({"success", "clean_pass"})
 HIGHER_IS_BETTER = frozenset({"success", "compliance", "clean_pass"})
 CONFIDENCE = 0.95
-_Z = 1.959963984540054
 
 
 def cell_metrics(
@@ -50,15 +48,6 @@ def cell_metrics(
         "churn": float(sum(1 for ok in before if not ok)),
         "forbidden_edits": float(forbidden_edits),
     }
-
-
-def wilson(successes: float, n: int) -> tuple[float, float]:
-    if n == 0:
-        return (0.0, 1.0)
-    p = successes / n
-    centre = (p + _Z**2 / (2 * n)) / (1 + _Z**2 / n)
-    half = _Z * math.sqrt(p * (1 - p) / n + _Z**2 / (4 * n * n)) / (1 + _Z**2 / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 @dataclass(frozen=True)
@@ -84,7 +73,8 @@ def summarise(metric: str, values: Sequence[float]) -> Summary:
     n = len(values)
     mean = float(np.mean(values)) if n else float("nan")
     if metric in BINARY:
-        return Summary(metric, n, mean, wilson(sum(values), n), "wilson")
+        ci = proportion_ci_wilson(np.asarray(values, dtype=float), CONFIDENCE)
+        return Summary(metric, n, mean, ci or (0.0, 1.0), "wilson")
     ci = mean_ci_t(np.asarray(values, dtype=float), CONFIDENCE)
     if ci is not None:  # clipped to the metric's range: a count is never below zero
         high = min(ci[1], 1.0) if metric == "compliance" else ci[1]
