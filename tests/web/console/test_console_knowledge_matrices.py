@@ -1,11 +1,12 @@
-"""Knowledge search and pages with their dependsOn tree, a matrix report with its figures,
-and the workspace metrics report, in Chromium."""
+"""Knowledge search and pages with their dependsOn tree and drawn graph, a matrix report with
+its figures, and the workspace metrics report, in Chromium."""
 
 from __future__ import annotations
 
 import pytest
 from console_browser import login, shot
 
+from researchos.knowledge.page import parse_page
 from researchos.matrix.catalog import load_fixture, seed_knowledge
 
 pytestmark = pytest.mark.browser
@@ -39,6 +40,48 @@ def test_knowledge_search_page_and_dependency_tree(page, server) -> None:
     assert "no knowledge page" in page.locator("main").inner_text()
 
 
+def _page(page_id: str, title: str, depends: list[str]) -> str:
+    return (
+        f'---\nformat_version: 1\nid: {page_id}\nkind: intervention\ntitle: "{title}"\n'
+        f"review: reviewed\ndependsOn: [{', '.join(depends)}]\n---\n{title}.\n"
+    )
+
+
+def test_dependency_graph_is_drawn_and_its_nodes_are_links(page, server) -> None:
+    kb = server.app.knowledge
+    seed_knowledge(kb, load_fixture("api_drift", base=None, display="test"))
+    more = [
+        ("paylib-checkout", "Checkout charges through the adapter", ["paylib-2-charge-adapter"]),
+        ("paylib-refunds", "Refunds reuse the charge adapter", ["paylib-2-charge-adapter"]),
+        ("shop-release", "Release checklist for the shop", ["paylib-checkout", "paylib-refunds"]),
+    ]
+    pages = [parse_page(_page(*spec), display=f"{spec[0]}.md") for spec in more]
+    kb.write_pages(pages, event="knowledge.add", summary="add pages for the graph test")
+    login(page, server, "/knowledge/pages/paylib-2-charge-adapter")
+    graph = page.locator("svg#graph-page")
+    assert graph.get_attribute("data-nodes") == "5"
+    assert graph.locator('[data-node="paylib-2-charge-adapter"].root').count() == 1
+    assert graph.locator("path.edge").count() == 5 and graph.locator("path.reversed").count() == 0
+    # the dependency sits below the page, the dependents above it
+    top_down = ["shop-release", "paylib-checkout", "paylib-2-charge-adapter"]
+    top_down.append("paylib-create-charge-units")
+    y = [int(graph.locator(f'[data-node="{n}"] rect').get_attribute("y") or 0) for n in top_down]
+    assert y == sorted(y) and len(set(y)) == 4
+    shot(page, "knowledge-graph-page")
+    link = graph.get_by_role("link", name="Refunds reuse the charge adapter (paylib-refunds)")
+    link.focus()  # reachable and followed with the keyboard
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/knowledge/pages/paylib-refunds")
+    assert page.locator("svg#graph-page .root").get_attribute("data-node") == "paylib-refunds"
+    page.get_by_role("link", name="The whole graph").click()
+    whole = page.locator("svg#graph-all")
+    assert whole.get_attribute("data-nodes") == "5"
+    assert page.get_by_role("heading", name="5 pages").is_visible()
+    shot(page, "knowledge-graph", docs=True)
+    whole.get_by_role("link", name="Release checklist for the shop (shop-release)").click()
+    page.wait_for_url("**/knowledge/pages/shop-release")
+
+
 def test_matrix_report_with_figures_and_the_metrics_report(page, server, tmp_path) -> None:
     experiment = tmp_path / "one.yaml"
     experiment.write_text(ONE_CELL)
@@ -49,6 +92,7 @@ def test_matrix_report_with_figures_and_the_metrics_report(page, server, tmp_pat
     assert "| api_drift" not in report.inner_text()  # the table is rendered, not raw
     assert report.locator("table").first.locator("td").first.inner_text() == "api_drift"
     figure = page.get_by_role("img", name="success")
+    figure.evaluate("img => img.decode()")  # wait for the image, however busy the machine is
     assert figure.evaluate("img => img.complete && img.naturalWidth") > 100
     shot(page, "matrix-report", docs=True)
     page.goto(server.url("/metrics"))
