@@ -30,7 +30,8 @@ def test_knowledge_search_page_and_dependency_tree(page, server) -> None:
     assert "100x" in hits.first.inner_text()
     hits.first.get_by_role("link").click()
     assert page.get_by_role("heading", name="Depended on by").is_visible()
-    page.get_by_role("link", name="paylib 2.x: charge through").click()
+    listed = page.locator("section", has=page.get_by_role("heading", name="Depends on"))
+    listed.get_by_role("link", name="paylib 2.x: charge through").click()
     tree = page.locator("ul.deptree").inner_text()
     assert "paylib-create-charge-units" in tree
     assert "ChargeAdapter(client).create" in page.locator("article.paper pre").inner_text()
