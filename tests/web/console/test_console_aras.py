@@ -149,11 +149,10 @@ def test_main_pages_at_phone_width(browser, page, server, study):
         phone.close()
 
 
-def test_landscape_shows_what_is_on_disk(page, server):
+def test_landscape_files_are_shown_safely(page, server):
     known = server.app.workspace.landscape_dir / "known-results" / "scaling.md"
     known.write_text("# Scaling helps k-NN\n\nSee [the note](../hypotheses/h.md). <i>x</i>\n")
-    login(page, server, "/landscape")
-    page.get_by_role("link", name="scaling.md").click()
+    login(page, server, "/landscape/files/known-results/scaling.md")
     article = page.locator("article.paper")
     assert article.get_by_role("heading", name="Scaling helps k-NN").is_visible()
     assert article.get_by_role("link", name="the note").get_attribute("href") == (
