@@ -100,9 +100,12 @@ def test_every_post_form_carries_a_csrf_token(page, server, study):
     project = create_project(server.app, brief="Scaling k-NN features on wine, compared.")
     server.app.packages.freeze(study.slug)
     login(page, server)
+    server.app.landscape.propose(ara=study.slug, claim=study.claim)
     pages = [
         "/", "/projects/new", f"/projects/{project.id}", f"/projects/{project.id}/review",
         f"/aras/{study.slug}/packages", "/approvals", "/settings/providers",
+        f"/aras/{study.slug}", f"/aras/{study.slug}/claims/{study.claim}", "/landscape",
+        "/matrices", "/metrics",
     ]  # fmt: skip
     checked = 0
     for path in pages:
@@ -111,7 +114,7 @@ def test_every_post_form_carries_a_csrf_token(page, server, study):
             value = form.locator('input[name="csrf_token"]').get_attribute("value")
             assert value and len(value) == 64, f"{path}: a form without a CSRF token"
             checked += 1
-    assert checked >= 8
+    assert checked >= 14
 
 
 def test_main_pages_at_phone_width(browser, page, server, study):

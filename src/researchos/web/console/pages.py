@@ -35,6 +35,8 @@ NOTICES = {
     "key_stored": "Key stored in the encrypted secret store.",
     "tested": "Provider tested.",
     "metrics": "Metrics collected and system/metrics-report.md written.",
+    "seal_started": "Seal started; it runs in the background and this page follows it.",
+    "matrix_started": "Matrix started; it runs in the background and this page follows it.",
     "landscape_merged": "Merged into the landscape.",
     "landscape_rejected": "Proposal rejected; it is kept under proposals/decided/.",
     "landscape_proposed": "Proposed for the landscape; a person merges or rejects it below.",

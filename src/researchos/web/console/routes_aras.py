@@ -14,6 +14,7 @@ from researchos.history.commits import read_log
 from researchos.web.console import ara_view
 from researchos.web.console.markup import ara_links, render_markdown
 from researchos.web.console.pages import render
+from researchos.web.console.routes_seal import seal_state
 from researchos.web.console.session import Viewer
 from researchos.web.deps import Ros
 
@@ -43,6 +44,7 @@ def overview(slug: str, request: Request, ros: Ros, _: Viewer) -> Response:
         claims=ros.aras.claims(slug),
         figures=ara_view.figures(ros, slug),
         trace_count=len(ros.aras.traces(slug)),
+        sealing=seal_state(request, slug),
     )
 
 
