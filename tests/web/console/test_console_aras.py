@@ -143,6 +143,7 @@ def test_main_pages_at_phone_width(browser, page, server, study):
             ("/", "phone-dashboard"),
             (f"/projects/{project.id}", "phone-project"),
             (f"/aras/{study.slug}/claims/{study.claim}", "phone-claim"),
+            (f"/aras/{study.slug}", "phone-ara"),
         ):
             small.goto(server.url(path))
             overflow = small.evaluate("document.documentElement.scrollWidth - innerWidth")
@@ -165,3 +166,24 @@ def test_landscape_files_are_shown_safely(page, server):
     page.get_by_role("link", name="Settings").click()
     assert page.locator("#h-mode .badge").inner_text() == "mock"
     assert page.locator("#provider-mock").is_visible()
+
+
+def test_validate_and_freeze_from_the_ara_pages(page, server, study):
+    login(page, server, f"/aras/{study.slug}")
+    page.get_by_role("link", name="Validate the files").click()
+    assert page.locator("[data-verdict]").get_attribute("data-verdict") == "ok"
+    assert "2 claims, 2 traces" in page.locator("main").inner_text()
+    claim = server.app.aras.paths(study.slug).root / "claims" / f"{study.claim}.yaml"
+    claim.write_text(claim.read_text().replace("kind: comparison", "kind: hunch"))
+    page.reload()
+    assert page.locator("[data-verdict]").get_attribute("data-verdict") == "invalid"
+    assert f"claims/{study.claim}.yaml" in page.locator("ul.problems").inner_text()
+    claim.write_text(claim.read_text().replace("kind: hunch", "kind: comparison"))
+
+    page.goto(server.url(f"/aras/{study.slug}"))
+    page.get_by_role("link", name="Freeze a package").click()
+    page.get_by_role("button", name=f"Freeze {study.slug}").click()
+    assert "Package frozen and signed" in page.locator("p.notice").inner_text()
+    (frozen,) = server.app.packages.list(study.slug)
+    page.get_by_role("button", name=f"Verify {frozen.name}").click()
+    assert page.locator("[data-verdict]").get_attribute("data-verdict") == "ok"

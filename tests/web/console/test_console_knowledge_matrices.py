@@ -4,7 +4,7 @@ its figures, and the workspace metrics report, in Chromium."""
 from __future__ import annotations
 
 import pytest
-from console_browser import login, shot
+from console_browser import PHONE, login, shot
 
 from researchos.knowledge.page import parse_page
 from researchos.matrix.catalog import load_fixture, seed_knowledge
@@ -48,7 +48,7 @@ def _page(page_id: str, title: str, depends: list[str]) -> str:
     )
 
 
-def test_dependency_graph_is_drawn_and_its_nodes_are_links(page, server) -> None:
+def test_dependency_graph_is_drawn_and_its_nodes_are_links(browser, page, server) -> None:
     kb = server.app.knowledge
     seed_knowledge(kb, load_fixture("api_drift", base=None, display="test"))
     more = [
@@ -81,6 +81,37 @@ def test_dependency_graph_is_drawn_and_its_nodes_are_links(page, server) -> None
     shot(page, "knowledge-graph", docs=True)
     whole.get_by_role("link", name="Release checklist for the shop (shop-release)").click()
     page.wait_for_url("**/knowledge/pages/shop-release")
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        phone.add_cookies(page.context.cookies())
+        small = phone.new_page()
+        for path in ("/knowledge/graph", "/knowledge/pages/paylib-2-charge-adapter", "/matrices"):
+            small.goto(server.url(path))
+            overflow = small.evaluate("document.documentElement.scrollWidth - innerWidth")
+            assert overflow <= 1, f"{path} scrolls sideways at phone width ({overflow}px)"
+        shot(small, "phone-matrices")
+    finally:
+        phone.close()
+
+
+def test_a_person_reviews_a_page_and_syncs_pages_from_aras(page, server, tmp_path) -> None:
+    from console_browser import build_study
+
+    seed_knowledge(server.app.knowledge, load_fixture("api_drift", base=None, display="test"))
+    build_study(server.app, tmp_path)
+    login(page, server, "/knowledge/pages/paylib-create-charge-units")
+    page.get_by_label("Review status").select_option("verified")
+    page.get_by_label("Note", exact=False).fill("reproduced the 100x charge in a scratch repo")
+    page.get_by_role("button", name="Record review").click()
+    assert "Review recorded" in page.locator("p.notice").inner_text()
+    assert "verified" in page.locator(".page-head .meta").inner_text()
+    assert "reproduced the 100x charge" in page.locator("#h-review + ul").inner_text()
+    assert server.app.knowledge.get("paylib-create-charge-units").review == "verified"
+    page.get_by_role("link", name="Knowledge", exact=True).click()
+    before = len(server.app.knowledge.pages())
+    page.get_by_role("button", name="Sync pages from the ARAs").click()
+    assert "refreshed from every ARA" in page.locator("p.notice").inner_text()
+    assert len(server.app.knowledge.pages()) > before  # the study's claims became pages
 
 
 def test_matrix_report_with_figures_and_the_metrics_report(page, server, tmp_path) -> None:
@@ -100,5 +131,6 @@ def test_matrix_report_with_figures_and_the_metrics_report(page, server, tmp_pat
     page.get_by_role("button", name="Collect and write the report").click()
     assert "metrics-report.md written" in page.locator("p.notice").inner_text()
     assert page.locator("article.paper h1, article.paper h2").count() >= 1
+    shot(page, "metrics", docs=True)
     missing = page.goto(server.url(f"/matrices/{shown['id']}/files/experiment.yaml"))
     assert missing is not None and missing.status == 404

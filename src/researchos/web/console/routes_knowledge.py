@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
+from researchos.errors import InputError
 from researchos.knowledge import api
-from researchos.knowledge.page import PAGE_KINDS
+from researchos.knowledge.page import PAGE_KINDS, REVIEW_STATUSES
 from researchos.web.console import depgraph
 from researchos.web.console.markup import Links, render_markdown
-from researchos.web.console.pages import render
-from researchos.web.console.session import Viewer
+from researchos.web.console.pages import redirect, render
+from researchos.web.console.session import CsrfChecked, Viewer
 from researchos.web.deps import Ros
 
 router = APIRouter(prefix="/knowledge", include_in_schema=False)
@@ -115,4 +116,32 @@ def page(page_id: str, request: Request, ros: Ros, _: Viewer) -> Response:
         missing=graph["missing"],
         drawing=drawn,
         total=total,
+        statuses=REVIEW_STATUSES,
     )
+
+
+@router.post("/pages/{page_id}/review")
+def review(
+    page_id: str,
+    ros: Ros,
+    _: Viewer,
+    __: CsrfChecked,
+    status: Annotated[str, Form()],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """A person's review (``researchos knowledge review``): the service refuses agents."""
+    if status not in REVIEW_STATUSES:
+        raise InputError(
+            f"unknown review status {status!r}",
+            field="status",
+            fix=f"one of {', '.join(REVIEW_STATUSES)}",
+        )
+    ros.knowledge.review(page_id, status=status, note=note.strip())
+    return redirect(f"/knowledge/pages/{page_id}#h-review", "knowledge_reviewed")
+
+
+@router.post("/sync")
+def sync(ros: Ros, _: Viewer, __: CsrfChecked) -> Response:
+    """Claim and failure pages from every ARA (``researchos knowledge sync``)."""
+    ros.knowledge.sync()
+    return redirect("/knowledge", "knowledge_synced")

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from researchos.errors import InputError, NotFound
@@ -167,6 +167,20 @@ def _progress(request: Request, ros: Any, matrix_id: str) -> dict[str, Any]:
     if found["active"] and found["status"] == "finished":
         text += "; writing the report"
     return {**found, "done": found["cells_done"], "total": found["cells_total"], "text": text}
+
+
+@router.get("/compare")
+def compare(
+    request: Request,
+    ros: Ros,
+    _: Viewer,
+    a: Annotated[str, Query(min_length=1, max_length=100)],
+    b: Annotated[str, Query(min_length=1, max_length=100)],
+) -> Response:
+    """B − A per fixture/condition/agent and metric (``researchos matrix compare A B``)."""
+    result = ros.matrix.compare(a, b)
+    names = {m: ros.matrix.status(m)["name"] for m in (result["a"], result["b"])}
+    return render(request, "matrix_compare.html", section="matrices", result=result, names=names)
 
 
 @router.get("/{matrix_id}/progress")
