@@ -89,7 +89,7 @@ def test_dependency_graph_is_drawn_and_its_nodes_are_links(browser, page, server
             small.goto(server.url(path))
             overflow = small.evaluate("document.documentElement.scrollWidth - innerWidth")
             assert overflow <= 1, f"{path} scrolls sideways at phone width ({overflow}px)"
-        shot(small, "phone-matrices")
+        shot(small, "phone-matrices", docs=True)
     finally:
         phone.close()
 
@@ -131,6 +131,5 @@ def test_matrix_report_with_figures_and_the_metrics_report(page, server, tmp_pat
     page.get_by_role("button", name="Collect and write the report").click()
     assert "metrics-report.md written" in page.locator("p.notice").inner_text()
     assert page.locator("article.paper h1, article.paper h2").count() >= 1
-    shot(page, "metrics", docs=True)
     missing = page.goto(server.url(f"/matrices/{shown['id']}/files/experiment.yaml"))
     assert missing is not None and missing.status == 404

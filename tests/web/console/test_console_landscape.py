@@ -112,7 +112,7 @@ def test_landscape_at_phone_width_is_usable_by_keyboard(browser, page, server, s
         small.goto(server.url("/landscape"))
         overflow = small.evaluate("document.documentElement.scrollWidth - innerWidth")
         assert overflow <= 1, f"/landscape scrolls sideways at phone width ({overflow}px)"
-        shot(small, "phone-landscape")
+        shot(small, "phone-landscape", docs=True)
     finally:
         phone.close()
     # every control of the proposal is labelled and reachable with Tab
