@@ -43,6 +43,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def new_matrix_id() -> str:
+    return f"mx-{_now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+
+
 @dataclass(frozen=True)
 class MatrixDeps:
     workspace: Workspace
@@ -78,14 +82,14 @@ class MatrixService:
             for repeat in range(experiment.repeats)
         ]
 
-    def run(
-        self,
-        reference: str,
-        *,
-        ara: str | None = None,
-        workers: int | None = None,
-        progress: Progress | None = None,
-    ) -> dict[str, Any]:
+    def check(self, reference: str) -> Experiment:
+        """Everything ``run`` refuses before its first cell (the file and its fields, agent
+        commands, the sandbox, the fixtures), without running anything."""
+        return self._prepare(reference, new_matrix_id())[0]
+
+    def _prepare(
+        self, reference: str, matrix_id: str
+    ) -> tuple[Experiment, Path, set[str], list[CellPlan]]:
         experiment, path = self.load(reference)
         allowed = check_agent_commands(
             experiment,
@@ -94,8 +98,21 @@ class MatrixService:
         )
         for runner in {None, *(agent.runner for agent in experiment.agents)}:
             self.deps.runs.sandbox.resolve(runner)  # no working sandbox: fail before any cell
-        matrix_id = f"mx-{_now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
-        plans = self.plan(experiment, path, matrix_id)
+        return experiment, path, allowed, self.plan(experiment, path, matrix_id)
+
+    def run(
+        self,
+        reference: str,
+        *,
+        ara: str | None = None,
+        workers: int | None = None,
+        progress: Progress | None = None,
+        matrix_id: str | None = None,
+    ) -> dict[str, Any]:
+        """``matrix_id`` (from ``new_matrix_id``) lets a caller that runs this in the
+        background name the matrix before it exists."""
+        matrix_id = matrix_id or new_matrix_id()
+        experiment, path, allowed, plans = self._prepare(reference, matrix_id)
         context = self._context(experiment, plans, allowed, matrix_id)
         self._save(matrix_id, experiment, path, status="running", total=len(plans))
         try:
@@ -300,6 +317,15 @@ class MatrixService:
             else None,
             "cells": self.cells(matrix_id),
         }
+
+    def status(self, matrix_id: str) -> dict[str, Any]:
+        """Progress without the cells: status, cells done and total, error."""
+        matrix_id = self.resolve(matrix_id)
+        with self.deps.database.session() as session:
+            row = store.get_matrix(session, matrix_id=matrix_id)
+        assert row is not None
+        keys = ("id", "name", "status", "cells_done", "cells_total", "error", "ara_slug")
+        return {key: row.get(key) for key in keys}
 
     def list(self, *, limit: int = 50) -> list[dict[str, Any]]:
         with self.deps.database.session() as session:

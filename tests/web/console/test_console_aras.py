@@ -100,9 +100,12 @@ def test_every_post_form_carries_a_csrf_token(page, server, study):
     project = create_project(server.app, brief="Scaling k-NN features on wine, compared.")
     server.app.packages.freeze(study.slug)
     login(page, server)
+    server.app.landscape.propose(ara=study.slug, claim=study.claim)
     pages = [
         "/", "/projects/new", f"/projects/{project.id}", f"/projects/{project.id}/review",
         f"/aras/{study.slug}/packages", "/approvals", "/settings/providers",
+        f"/aras/{study.slug}", f"/aras/{study.slug}/claims/{study.claim}", "/landscape",
+        "/matrices", "/metrics",
     ]  # fmt: skip
     checked = 0
     for path in pages:
@@ -111,7 +114,7 @@ def test_every_post_form_carries_a_csrf_token(page, server, study):
             value = form.locator('input[name="csrf_token"]').get_attribute("value")
             assert value and len(value) == 64, f"{path}: a form without a CSRF token"
             checked += 1
-    assert checked >= 8
+    assert checked >= 14
 
 
 def test_main_pages_at_phone_width(browser, page, server, study):
@@ -140,6 +143,7 @@ def test_main_pages_at_phone_width(browser, page, server, study):
             ("/", "phone-dashboard"),
             (f"/projects/{project.id}", "phone-project"),
             (f"/aras/{study.slug}/claims/{study.claim}", "phone-claim"),
+            (f"/aras/{study.slug}", "phone-ara"),
         ):
             small.goto(server.url(path))
             overflow = small.evaluate("document.documentElement.scrollWidth - innerWidth")
@@ -149,11 +153,10 @@ def test_main_pages_at_phone_width(browser, page, server, study):
         phone.close()
 
 
-def test_landscape_shows_what_is_on_disk(page, server):
+def test_landscape_files_are_shown_safely(page, server):
     known = server.app.workspace.landscape_dir / "known-results" / "scaling.md"
     known.write_text("# Scaling helps k-NN\n\nSee [the note](../hypotheses/h.md). <i>x</i>\n")
-    login(page, server, "/landscape")
-    page.get_by_role("link", name="scaling.md").click()
+    login(page, server, "/landscape/files/known-results/scaling.md")
     article = page.locator("article.paper")
     assert article.get_by_role("heading", name="Scaling helps k-NN").is_visible()
     assert article.get_by_role("link", name="the note").get_attribute("href") == (
@@ -163,3 +166,24 @@ def test_landscape_shows_what_is_on_disk(page, server):
     page.get_by_role("link", name="Settings").click()
     assert page.locator("#h-mode .badge").inner_text() == "mock"
     assert page.locator("#provider-mock").is_visible()
+
+
+def test_validate_and_freeze_from_the_ara_pages(page, server, study):
+    login(page, server, f"/aras/{study.slug}")
+    page.get_by_role("link", name="Validate the files").click()
+    assert page.locator("[data-verdict]").get_attribute("data-verdict") == "ok"
+    assert "2 claims, 2 traces" in page.locator("main").inner_text()
+    claim = server.app.aras.paths(study.slug).root / "claims" / f"{study.claim}.yaml"
+    claim.write_text(claim.read_text().replace("kind: comparison", "kind: hunch"))
+    page.reload()
+    assert page.locator("[data-verdict]").get_attribute("data-verdict") == "invalid"
+    assert f"claims/{study.claim}.yaml" in page.locator("ul.problems").inner_text()
+    claim.write_text(claim.read_text().replace("kind: hunch", "kind: comparison"))
+
+    page.goto(server.url(f"/aras/{study.slug}"))
+    page.get_by_role("link", name="Freeze a package").click()
+    page.get_by_role("button", name=f"Freeze {study.slug}").click()
+    assert "Package frozen and signed" in page.locator("p.notice").inner_text()
+    (frozen,) = server.app.packages.list(study.slug)
+    page.get_by_role("button", name=f"Verify {frozen.name}").click()
+    assert page.locator("[data-verdict]").get_attribute("data-verdict") == "ok"

@@ -59,3 +59,9 @@ def test_a_mock_project_end_to_end_in_the_browser(page, server, tmp_path):
     page.get_by_role("button", name="Verify").first.click()
     assert page.locator("[data-verdict]").get_attribute("data-verdict") == "ok"
     assert "MOCK" in page.locator("dl.fields").inner_text()
+
+    page.get_by_role("link", name="Metrics").click()
+    page.get_by_role("button", name="Collect and write the report").click()
+    coverage = page.locator("article.paper tr", has_text="claim coverage").inner_text()
+    assert "n/a" not in coverage  # the run's claims are counted
+    shot(page, "metrics", docs=True)

@@ -31,8 +31,10 @@ from researchos.web.console import (
     routes_packages,
     routes_project_tabs,
     routes_projects,
+    routes_seal,
     routes_settings,
 )
+from researchos.web.console.background import Background
 from researchos.web.console.pages import HERE, error_page
 from researchos.web.console.session import LoginLinks, LoginRequired, login_url
 from researchos.web.console.shield import Shield, area
@@ -46,6 +48,7 @@ def is_console(request: Request) -> bool:
 
 def mount(api: FastAPI, *, trusted_hosts: tuple[str, ...] | None = None) -> None:
     api.state.login_links = LoginLinks()
+    api.state.background = Background()
     api.add_middleware(Shield, hosts=trusted_hosts)
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="console-static")
 
@@ -67,6 +70,7 @@ def mount(api: FastAPI, *, trusted_hosts: tuple[str, ...] | None = None) -> None
         routes_project_tabs,
         routes_packages,
         routes_approvals,
+        routes_seal,
         routes_aras,
         routes_landscape,
         routes_knowledge,

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from researchos import __version__
 from researchos.errors import ResearchOSError
+from researchos.landscape.index import number_text
 from researchos.store import approvals as approval_store
 from researchos.web.auth import CSRF_FIELD, csrf_token
 from researchos.web.console.session import has_session
@@ -34,6 +35,16 @@ NOTICES = {
     "key_stored": "Key stored in the encrypted secret store.",
     "tested": "Provider tested.",
     "metrics": "Metrics collected and system/metrics-report.md written.",
+    "frozen": "Package frozen and signed.",
+    "knowledge_synced": "Knowledge pages generated or refreshed from every ARA.",
+    "knowledge_reviewed": "Review recorded.",
+    "seal_started": "Seal started; it runs in the background and this page follows it.",
+    "matrix_started": "Matrix started; it runs in the background and this page follows it.",
+    "landscape_merged": "Merged into the landscape.",
+    "landscape_rejected": "Proposal rejected; it is kept under proposals/decided/.",
+    "landscape_proposed": "Proposed for the landscape; a person merges or rejects it below.",
+    "landscape_retracted": "Entry retracted; it can never be promoted again.",
+    "landscape_expired": "Hypotheses without new evidence for too long were retracted.",
 }
 
 
@@ -81,7 +92,9 @@ def delivery(value: str | None) -> str:
     return value if value.startswith("smtp:") else f"var/outbox/{Path(value).name}"
 
 
-templates.env.filters.update(when=when, size=size, pretty=pretty, number=number, delivery=delivery)
+templates.env.filters.update(
+    when=when, size=size, pretty=pretty, number=number, delivery=delivery, headline=number_text
+)
 
 
 def _pending_count(ros: Any) -> int:

@@ -8,12 +8,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from researchos.artifacts.validate import validate_ara
 from researchos.errors import NotFound
 from researchos.files import safe_relative
 from researchos.history.commits import read_log
 from researchos.web.console import ara_view
 from researchos.web.console.markup import ara_links, render_markdown
 from researchos.web.console.pages import render
+from researchos.web.console.routes_seal import seal_state
 from researchos.web.console.session import Viewer
 from researchos.web.deps import Ros
 
@@ -43,6 +45,7 @@ def overview(slug: str, request: Request, ros: Ros, _: Viewer) -> Response:
         claims=ros.aras.claims(slug),
         figures=ara_view.figures(ros, slug),
         trace_count=len(ros.aras.traces(slug)),
+        sealing=seal_state(request, slug),
     )
 
 
@@ -98,6 +101,13 @@ def paper(slug: str, request: Request, ros: Ros, _: Viewer) -> Response:
         ids = [c.id for c in ros.aras.claims(slug)]
         html = render_markdown(target.read_text("utf-8"), ara_links(slug, ids))
     return _page(request, "ara_paper.html", slug, "paper", html=html)
+
+
+@router.get("/{slug}/validate")
+def validate(slug: str, request: Request, ros: Ros, _: Viewer) -> Response:
+    """Format v1 and every cross-reference checked (``researchos ara validate``)."""
+    report = validate_ara(ros.aras.paths(slug).root)
+    return _page(request, "ara_validate.html", slug, "overview", report=report)
 
 
 @router.get("/{slug}/history")

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, Response
 from researchos.errors import InputError, NotFound
 from researchos.pipeline import approvals, issues
 from researchos.store import projects as project_store
-from researchos.web.console.pages import render
+from researchos.web.console.pages import redirect, render
 from researchos.web.console.session import CsrfChecked, Viewer
 from researchos.web.console.uploads import chosen, save_upload
 from researchos.web.deps import Ros
@@ -64,6 +64,13 @@ def ara_packages(slug: str, request: Request, ros: Ros, _: Viewer) -> Response:
         packages=ros.packages.list(slug),
         key=ros.packages.public_key(),
     )
+
+
+@router.post("/aras/{slug}/packages/freeze")
+def freeze(slug: str, ros: Ros, _: Viewer, __: CsrfChecked) -> Response:
+    """The next signed package version (``researchos package freeze``)."""
+    ros.packages.freeze(slug)
+    return redirect(f"/aras/{slug}/packages", "frozen")
 
 
 @router.get("/aras/{slug}/packages/{name}.zip")

@@ -17,8 +17,9 @@ async def save_upload(upload: UploadFile, target: Path, *, limit: int, field: st
         while chunk := await upload.read(CHUNK):
             written += len(chunk)
             if written > limit:
+                shown = f"{limit >> 20} MiB" if limit >= 1 << 20 else f"{limit >> 10} KiB"
                 raise InputError(
-                    f"the upload is larger than {limit // (1 << 20)} MiB",
+                    f"the upload is larger than {shown}",
                     field=field,
                     fix="use a smaller file",
                 )

@@ -143,12 +143,45 @@
     });
   }
 
+  // Work running in the background (a matrix, a seal): poll its progress, show it, and load
+  // the page again (without the one-time notice) once the work has ended.
+  function followTask(root) {
+    const again = function (delay) { window.setTimeout(poll, delay); };
+    const poll = function () {
+      fetch(root.dataset.progress, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (state) {
+          if (!state) return again(3000);
+          const bar = root.querySelector("progress");
+          if (bar && typeof state.total === "number" && state.total > 0) {
+            bar.max = state.total;
+            bar.value = state.done;
+          }
+          const count = root.querySelector("[data-count]");
+          if (count && state.text) count.textContent = state.text;
+          document.querySelectorAll("[data-state-cells]").forEach(function (el) {
+            el.textContent = state.done + "/" + state.total;
+          });
+          document.querySelectorAll("[data-state-status]").forEach(function (el) {
+            const value = String(state.status).replace(/_/g, "-");
+            el.textContent = "";
+            el.appendChild(text("span", String(state.status).replace(/_/g, " "), "status status-" + value));
+          });
+          if (state.active) return again(1000);
+          window.location.replace(window.location.pathname + window.location.hash);
+        })
+        .catch(function () { again(3000); });
+    };
+    again(1000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     const live = document.getElementById("live");
     if (live && live.dataset.events && window.EventSource) follow(live);
     document.querySelectorAll("pre[data-follow]").forEach(function (pre) {
       if (pre.dataset.active === "yes") followLog(pre);
     });
+    document.querySelectorAll("[data-progress]").forEach(followTask);
     wireDialogs();
     document.querySelectorAll("a[data-back]").forEach(function (link) {
       link.addEventListener("click", function (click) {
