@@ -32,7 +32,7 @@ def test_claim_shows_its_evidence_figure_and_history(page, server, study):
     assert "raises k-NN accuracy on wine to 0.95" in page.locator(".statement").inner_text()
     assert page.locator(".integrity.matches").count() == 2
     figure = page.get_by_role("img", name=f"Evidence figure accuracy.png for claim {study.claim}")
-    assert figure.evaluate("img => img.complete && img.naturalWidth") > 100
+    assert figure.evaluate("img => img.decode().then(() => img.naturalWidth)") > 100
     history = page.locator("ol.history").inner_text()
     assert "claim.add" in history and "evidence.add" in history
     shot(page, "claim-evidence-study")
@@ -54,7 +54,10 @@ def test_paper_links_claims_and_escapes_html(page, server, study):
     paper = page.locator("article.paper")
     assert paper.locator("script, b").count() == 0
     assert "<b>does not</b>" in paper.inner_text()  # shown as text, never as markup
-    assert paper.get_by_role("img").first.evaluate("img => img.naturalWidth") > 100
+    assert (
+        paper.get_by_role("img").first.evaluate("img => img.decode().then(() => img.naturalWidth)")
+        > 100
+    )
     paper.get_by_role("link", name=f"[claim:{study.null_claim}]").click()
     page.wait_for_url(f"**/aras/{study.slug}/claims/{study.null_claim}")
     page.goto(server.url(f"/aras/{study.slug}/traces"))

@@ -125,7 +125,7 @@ def test_matrix_report_with_figures_and_the_metrics_report(page, server, tmp_pat
     assert report.locator("table").first.locator("td").first.inner_text() == "api_drift"
     figure = page.get_by_role("img", name="success")
     figure.evaluate("img => img.decode()")  # wait for the image, however busy the machine is
-    assert figure.evaluate("img => img.complete && img.naturalWidth") > 100
+    assert figure.evaluate("img => img.decode().then(() => img.naturalWidth)") > 100
     shot(page, "matrix-report", docs=True)
     page.goto(server.url("/metrics"))
     page.get_by_role("button", name="Collect and write the report").click()
