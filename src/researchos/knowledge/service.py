@@ -293,17 +293,17 @@ class KnowledgeBase:
     def rebuild_index(
         self, pages: Sequence[Page], *, progress: Callable[[int, int], None] | None = None
     ) -> None:
-        """Replace the whole index with ``pages`` in one transaction (vector index last)."""
+        """Replace the whole index with ``pages`` in one transaction (vector index last), then let
+        PostgreSQL vacuum the new rows."""
         with self.database.session() as session:
             store.clear(session)
             for start in range(0, len(pages), INDEX_BATCH):
                 self._put(session, pages[start : start + INDEX_BATCH])
                 if progress:
                     progress(min(start + INDEX_BATCH, len(pages)), len(pages))
-            dim = store.vector_dimension(session)
-            if dim:
-                store.ensure_vector_index(session, dim=dim)
-            knowledge_search.forget_statistics(session)
+            store.end_bulk_load(session)
+            self.retriever.after_bulk_load(session)
+        knowledge_search.settle_after_bulk_load(self.database)
 
 
 def _merge_generated(current: Page, new: Page) -> Page | None:
