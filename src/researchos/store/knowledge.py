@@ -7,6 +7,7 @@ in-memory vector matrix knows when it is stale, even across processes.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -150,16 +151,27 @@ def clear(session: Session) -> None:
 
 
 def end_bulk_load(session: Session) -> None:
-    """After ``clear`` and the loads of a rebuild: restore what ``clear`` set aside."""
+    """After ``clear`` and the bulk loads of a rebuild: restore what ``clear`` set aside and
+    make the counts."""
     if dialect_of(session) == "postgresql":
         postings.end_bulk_load(session)
 
 
 def put_pages(
-    session: Session, *, records: Sequence[PageRecord], links: Sequence[PackageLink]
+    session: Session,
+    *,
+    records: Sequence[PageRecord],
+    links: Sequence[PackageLink],
+    bulk: bool = False,
 ) -> None:
-    """Insert or replace pages with their package links, full text and vectors."""
-    delete_pages(session, page_ids=[r.page_id for r in records])
+    """Insert or replace pages with their package links, full text and vectors.
+
+    ``bulk``: a load between ``clear`` and ``end_bulk_load`` (page ids are new, and counts
+    are made once at the end: updating the same counter rows in every batch of one long
+    transaction grows chains of row versions that each later update walks).
+    """
+    if not bulk:
+        delete_pages(session, page_ids=[r.page_id for r in records])
     rows = [asdict(record) for record in records]
     dialect = dialect_of(session)
     for chunk in _chunks(rows, 2000):
@@ -169,7 +181,7 @@ def put_pages(
         seqs = [row[0] for row in returned]
         _insert_fts(session, seqs, chunk, postgres=dialect == "postgresql")
         if dialect == "postgresql":
-            postings.add_postings(session, seqs=seqs)
+            postings.add_postings(session, seqs=seqs, count=not bulk)
         if has_vector_column(session):
             _insert_pg_vectors(session, seqs, chunk)
     if links:
@@ -209,8 +221,16 @@ def _insert_fts(
     )
 
 
+@functools.cache
+def _vector_format(dim: int) -> str:
+    return "[" + ",".join(["%.6g"] * dim) + "]"
+
+
 def vector_literal(blob: bytes) -> str:
-    return "[" + ",".join(f"{x:.6g}" for x in np.frombuffer(blob, dtype=np.float32)) + "]"
+    """pgvector's text form of a float32 blob (one %-format per vector: 2.4x faster than
+    formatting each number, which dominated writing vectors)."""
+    values = np.frombuffer(blob, dtype=np.float32).tolist()
+    return _vector_format(len(values)) % tuple(values)
 
 
 def _insert_pg_vectors(

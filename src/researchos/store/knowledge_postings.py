@@ -64,10 +64,11 @@ _DROP_LEXEMES = (
 )
 
 
-def add_postings(session: Session, *, seqs: Sequence[int]) -> None:
-    """Index pages whose ``knowledge_fts`` rows were just written."""
+def add_postings(session: Session, *, seqs: Sequence[int], count: bool = True) -> None:
+    """Index pages whose ``knowledge_fts`` rows were just written (``count=False`` during a
+    bulk load: ``end_bulk_load`` makes the counts once)."""
     params = {"seqs": list(seqs), "sign": 1}
-    for statement in (_ADD_TERMS, _COUNT_LEXEMES, _COUNT_PAGES):
+    for statement in (_ADD_TERMS, _COUNT_LEXEMES, _COUNT_PAGES) if count else (_ADD_TERMS,):
         session.execute(text(statement), params)
 
 
@@ -90,14 +91,29 @@ def clear_postings(session: Session) -> None:
     )
 
 
+_RECOUNT = (
+    "TRUNCATE knowledge_lexemes",
+    "INSERT INTO knowledge_lexemes (lexeme, df) "
+    "SELECT lexeme, count(*) FROM knowledge_terms GROUP BY lexeme",
+    "UPDATE knowledge_state SET value = CASE key "
+    "WHEN 'text_pages' THEN (SELECT count(*) FROM knowledge_fts) "
+    "ELSE (SELECT coalesce(sum(greatest(cardinality(u.positions), 1)), 0) "
+    "FROM knowledge_fts f, unnest(f.search) AS u) END "
+    "WHERE key IN ('text_pages', 'text_tokens')",
+)
+
+
 def end_bulk_load(session: Session) -> None:
-    """Put the B-tree back after a bulk load (a no-op when it is there)."""
+    """After a bulk load: put the B-tree back (when ``clear_postings`` took it) and count
+    pages per lexeme, pages and their length once."""
     present = session.scalar(
         text("SELECT 1 FROM pg_constraint WHERE conname = 'knowledge_terms_pkey'")
     )
+    session.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
     if not present:
-        session.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
         session.execute(text(f"ALTER TABLE knowledge_terms ADD {PRIMARY_KEY}"))
+    for statement in _RECOUNT:
+        session.execute(text(statement))
 
 
 # Also turns parallel workers off for the rest of this transaction only (the search
