@@ -1,4 +1,5 @@
-"""Hybrid retrieval: full text (BM25 / tsvector) and vectors, fused by reciprocal rank.
+"""Hybrid retrieval: full text (BM25: FTS5 / an inverted index on PostgreSQL) and vectors, fused
+by reciprocal rank.
 
 Vectors are float32 blobs in the store, stacked once into a numpy matrix that is cached in
 memory and reloaded when the index ``generation`` moves (any process writing to the index bumps
