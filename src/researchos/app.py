@@ -190,7 +190,11 @@ class App:
         from researchos.knowledge.service import KnowledgeBase, KnowledgeSettings
 
         settings = self.settings
-        retriever = Retriever(self.database, load_embedder(settings.knowledge_embedder))
+        retriever = Retriever(
+            self.database,
+            load_embedder(settings.knowledge_embedder),
+            exact_vectors_max=settings.knowledge_exact_vectors_max,
+        )
         return KnowledgeBase(
             self.workspace,
             self.database,

@@ -208,6 +208,13 @@ class Settings(BaseSettings):
         ge=200,
         description="Default token budget of a work brief (`researchos brief`).",
     )
+    knowledge_exact_vectors_max: int = Field(
+        default=250_000,
+        ge=0,
+        description="Knowledge vector search is exact (every vector scanned in memory, about "
+        "1 KB per page) up to this many pages; above it, PostgreSQL with pgvector searches an "
+        "HNSW index instead (faster at that size but approximate; SQLite stays exact).",
+    )
     github_token: SecretStr | None = _secret(
         "GITHUB_TOKEN",
         "GITHUB_TOKEN",

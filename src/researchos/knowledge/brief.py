@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
 from researchos.errors import ConfigError, InputError
 from researchos.files import load_yaml
 from researchos.knowledge import contract
@@ -42,9 +40,11 @@ from researchos.knowledge.brief_model import (
 from researchos.knowledge.budget import fit_budget
 from researchos.knowledge.dependencies import (
     DependencyMatch,
+    Resolution,
     out_of_range,
-    resolve_dependencies,
+    resolve_in,
 )
+from researchos.knowledge.retrieval import SearchResult
 from researchos.knowledge.service import KnowledgeBase
 from researchos.store import knowledge as store
 from researchos.workspace.layout import Workspace
@@ -178,8 +178,9 @@ def _place_hits(
         sections.placed.add(record.page_id)
 
 
-def _add_closure(session: Session, sections: _Sections) -> None:
-    """Append the dependsOn closure of every placed page to must_load."""
+def _add_closure(known: dict[str, store.PageRecord], sections: _Sections) -> None:
+    """Append the dependsOn closure of every placed page to must_load (``known`` holds every
+    page reachable from them, see ``store.fetch_reachable``)."""
     roots = [
         *sections.must_load,
         *sections.risks,
@@ -190,7 +191,7 @@ def _add_closure(session: Session, sections: _Sections) -> None:
     parent_score = {p.id: p.score for p in roots}
     frontier = {dep: p.id for p in roots for dep in p.depends_on if dep not in sections.placed}
     while frontier:
-        records = store.fetch(session, page_ids=list(frontier), with_body=False)
+        records = [known[page_id] for page_id in frontier if page_id in known]
         next_frontier: dict[str, str] = {}
         for record in records:
             if record.page_id in sections.placed:
@@ -280,6 +281,36 @@ def _check_input(task: str, budget: int) -> None:
         raise InputError("token budget must be between 200 and 1,000,000", field="token_budget")
 
 
+@dataclass(frozen=True)
+class _Found:
+    resolution: Resolution
+    relevance: dict[str, float]  # hit -> fused score relative to the best hit
+    known: dict[str, store.PageRecord]  # hits, dependency pages and all they reach
+
+
+def _read(
+    kb: KnowledgeBase, result: SearchResult, *, repo: Path | None, libraries: Sequence[str]
+) -> _Found:
+    """Everything a brief reads besides the search, in one session."""
+    hit_ids = [hit.page_id for hit in result.hits]
+    top = result.hits[0].score if result.hits else 1.0
+    with kb.database.session() as session:
+        resolution = resolve_in(
+            session,
+            repo=repo,
+            libraries=libraries,
+            limit=MAX_DEPENDENCY,
+            applicable_only=True,
+            cache=kb.resolutions,
+        )
+        # a page about a version range the project is outside of is noise for this task
+        excluded = out_of_range(session, resolution.repo, hit_ids) if hit_ids else set()
+        relevance = {h.page_id: h.score / top for h in result.hits if h.page_id not in excluded}
+        roots = [*relevance, *(match.page.page_id for match in resolution.matches)]
+        known = store.fetch_reachable(session, page_ids=roots)
+    return _Found(resolution, relevance, known)
+
+
 def build_work_brief(
     kb: KnowledgeBase,
     *,
@@ -296,26 +327,13 @@ def build_work_brief(
     now = now or datetime.now(UTC)
     policy = learning_policy(kb.workspace)
     result = kb.retriever.search(task, limit=CANDIDATES, depth=CANDIDATES * 2)
-    resolution = resolve_dependencies(
-        kb.database,
-        repo=repo,
-        libraries=libraries,
-        limit=MAX_DEPENDENCY,
-        applicable_only=True,
-        cache=kb.resolutions,
-    )
-    matches = resolution.matches
-    # a page about a version range the project is outside of is noise for this task
-    hit_ids = [hit.page_id for hit in result.hits]
-    excluded = out_of_range(kb.database, resolution.repo, hit_ids) if hit_ids else set()
-    top = result.hits[0].score if result.hits else 1.0
-    relevance = {h.page_id: h.score / top for h in result.hits if h.page_id not in excluded}
+    found = _read(kb, result, repo=repo, libraries=libraries)
+    resolution, relevance = found.resolution, found.relevance
+    records = [found.known[page_id] for page_id in relevance if page_id in found.known]
     sections = _Sections([], [], [], [], [], set())
-    _place_dependencies(sections, matches, now, policy)
-    with kb.database.session() as session:
-        records = store.fetch(session, page_ids=list(relevance), with_body=False)
-        _place_hits(sections, records, relevance, now, policy)
-        _add_closure(session, sections)
+    _place_dependencies(sections, resolution.matches, now, policy)
+    _place_hits(sections, records, relevance, now, policy)
+    _add_closure(found.known, sections)
     brief = AgentWorkContext(
         task=task,
         generated_at=now,

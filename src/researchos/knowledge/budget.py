@@ -78,11 +78,12 @@ def fit_budget(
         entry = DroppedItem(section=candidate.section, id=candidate.item_id, tokens=0)
         dropped.append(candidate)
         total += _tokens(entry) - candidate.tokens
+    gone = {(d.section, d.index) for d in dropped}
     keep = {
         section: [
             item
             for index, item in enumerate(getattr(brief, section))
-            if not any(d.section == section and d.index == index for d in dropped)
+            if (section, index) not in gone
         ]
         for section in SECTION_WEIGHT
     }

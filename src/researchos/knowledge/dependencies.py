@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from researchos.errors import InputError
 from researchos.knowledge.manifests import LocalPackage, RepoPackages, read_repo
 from researchos.knowledge.versions import Ecosystem, applies, normalize_name, split_package
@@ -126,19 +128,18 @@ def _ranked(
 
 
 def match_pages(
-    database: Database, packages: RepoPackages, *, limit: int = 50, applicable_only: bool = False
+    session: Session, packages: RepoPackages, *, limit: int = 50, applicable_only: bool = False
 ) -> Resolution:
     """Pages whose ``packages`` name one of the project's packages, best first: in range, then
     undecidable, then (unless ``applicable_only``) out of range; verified before reviewed
     before draft, newest first. Only the ``limit`` best pages are read in full."""
-    with database.session() as session:
-        ranked = _ranked(
-            store.package_links(session, packages=_names(packages)),
-            packages,
-            applicable_only=applicable_only,
-        )
-        best = heapq.nsmallest(limit, ranked, key=lambda item: item[:4])
-        records = store.fetch(session, page_ids=[item[3] for item in best], with_body=False)
+    ranked = _ranked(
+        store.package_links(session, packages=_names(packages)),
+        packages,
+        applicable_only=applicable_only,
+    )
+    best = heapq.nsmallest(limit, ranked, key=lambda item: item[:4])
+    records = store.fetch(session, page_ids=[item[3] for item in best], with_body=False)
     by_id = {record.page_id: record for record in records}
     matches = [
         DependencyMatch(local, by_id[link.page_id], link.spec, verdict)
@@ -148,13 +149,12 @@ def match_pages(
     return Resolution(packages, matches, len(ranked))
 
 
-def out_of_range(database: Database, packages: RepoPackages, page_ids: Sequence[str]) -> set[str]:
+def out_of_range(session: Session, packages: RepoPackages, page_ids: Sequence[str]) -> set[str]:
     """Of ``page_ids``, those about a version range the project is outside of (and no other)."""
     verdicts: dict[str, set[bool | None]] = {}
-    with database.session() as session:
-        for link in store.links_of(session, page_ids=page_ids):
-            for _, verdict in _verdicts(link, packages):
-                verdicts.setdefault(link.page_id, set()).add(verdict)
+    for link in store.links_of(session, page_ids=page_ids):
+        for _, verdict in _verdicts(link, packages):
+            verdicts.setdefault(link.page_id, set()).add(verdict)
     return {page_id for page_id, seen in verdicts.items() if seen == {False}}
 
 
@@ -190,15 +190,13 @@ class ResolutionCache:
                 self._entries.popitem(last=False)
 
 
-def _fingerprint(packages: RepoPackages, database: Database, *extra: object) -> Fingerprint:
-    with database.session() as session:
-        generation = store.generation(session)
+def _fingerprint(packages: RepoPackages, session: Session, *extra: object) -> Fingerprint:
     items = tuple(
         sorted(
             (p.name, p.ecosystem, p.version, p.declared, p.file) for p in packages.packages.values()
         )
     )
-    return (generation, items, *extra)
+    return (store.generation(session), items, *extra)
 
 
 def resolve_dependencies(
@@ -211,12 +209,33 @@ def resolve_dependencies(
     cache: ResolutionCache | None = None,
 ) -> Resolution:
     """The project's packages and the best pages about them (see ``match_pages``)."""
+    with database.session() as session:
+        return resolve_in(
+            session,
+            repo=repo,
+            libraries=libraries,
+            limit=limit,
+            applicable_only=applicable_only,
+            cache=cache,
+        )
+
+
+def resolve_in(
+    session: Session,
+    *,
+    repo: Path | None = None,
+    libraries: Iterable[str] = (),
+    limit: int = 50,
+    applicable_only: bool = False,
+    cache: ResolutionCache | None = None,
+) -> Resolution:
+    """``resolve_dependencies`` inside a session the caller holds (a brief reads in one)."""
     packages = project_packages(repo, libraries)
     if cache is None:
-        return match_pages(database, packages, limit=limit, applicable_only=applicable_only)
-    key = _fingerprint(packages, database, limit, applicable_only)
+        return match_pages(session, packages, limit=limit, applicable_only=applicable_only)
+    key = _fingerprint(packages, session, limit, applicable_only)
     found = cache.get(key)
     if found is None:
-        found = match_pages(database, packages, limit=limit, applicable_only=applicable_only)
+        found = match_pages(session, packages, limit=limit, applicable_only=applicable_only)
         cache.put(key, found)
     return found

@@ -249,14 +249,14 @@ class KnowledgeBase:
 
     # --- the index -------------------------------------------------------------------------
 
-    def _put(self, session: object, pages: Sequence[Page]) -> None:
+    def _put(self, session: object, pages: Sequence[Page], *, bulk: bool = False) -> None:
         vectors, model = self.retriever.embed([embedding_text(p) for p in pages])
         records = [
             record_for(p, path=self.files.display(self.files.path(p.id)), embedding=v, model=model)
             for p, v in zip(pages, vectors, strict=True)
         ]
         links = [link for p in pages for link in links_for(p)]
-        store.put_pages(session, records=records, links=links)  # type: ignore[arg-type]
+        store.put_pages(session, records=records, links=links, bulk=bulk)  # type: ignore[arg-type]
 
     def _after(self, cs: ChangeSet, pages: Sequence[Page]) -> None:
         """Refresh the index and the audit trail once the commit stands."""
@@ -293,17 +293,18 @@ class KnowledgeBase:
     def rebuild_index(
         self, pages: Sequence[Page], *, progress: Callable[[int, int], None] | None = None
     ) -> None:
-        """Replace the whole index with ``pages`` in one transaction (vector index last)."""
+        """Replace the whole index with ``pages`` in one transaction (vector index last), then let
+        PostgreSQL vacuum the new rows."""
+        pages = list({page.id: page for page in pages}.values())  # a bulk load needs new ids
         with self.database.session() as session:
             store.clear(session)
             for start in range(0, len(pages), INDEX_BATCH):
-                self._put(session, pages[start : start + INDEX_BATCH])
+                self._put(session, pages[start : start + INDEX_BATCH], bulk=True)
                 if progress:
                     progress(min(start + INDEX_BATCH, len(pages)), len(pages))
-            dim = store.vector_dimension(session)
-            if dim:
-                store.ensure_vector_index(session, dim=dim)
-            knowledge_search.forget_statistics(session)
+            store.end_bulk_load(session)
+            self.retriever.after_bulk_load(session)
+        knowledge_search.settle_after_bulk_load(self.database)
 
 
 def _merge_generated(current: Page, new: Page) -> Page | None:

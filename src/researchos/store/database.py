@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,13 +37,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _postgres_options(url: str) -> dict[str, Any]:
+    """No JIT: compiling a plan costs tens of milliseconds, more than the store's queries run
+    (a recursive query's row estimate alone can cross jit_above_cost). Options given in the
+    URL are kept."""
+    if not url.startswith("postgresql"):
+        return {}
+    given = make_url(url).query.get("options")
+    given = given if isinstance(given, str) else " ".join(given or ())
+    return {"options": f"{given} -c jit=off".strip()}
+
+
 def make_engine(url: str) -> Engine:
     try:
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, connect_args=_postgres_options(url))
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise ConfigError(
             f"cannot use database URL: {exc}",

@@ -1,24 +1,27 @@
-"""Searching the knowledge index: full text (FTS5 BM25 / tsvector) and vectors.
+"""Searching the knowledge index: full text (BM25 over FTS5 / an inverted index) and vectors.
 
 Ranking every page that matches an OR of common words is what makes full-text search slow
-(FTS5's bm25 and PostgreSQL's ts_rank both read each match). From 10,000 pages on, words in
-more than 5% of pages therefore only rank, they do not select: candidates are the pages
-matching the rarer words (or all the words, when every word is common). On PostgreSQL the
-shares come from ANALYZE statistics, on SQLite from one count per new word (cached until the
-index changes).
+(both engines score each match). From 10,000 pages on, words in more than 5% of pages therefore
+only rank, they do not select: candidates are the pages matching the rarer words (or all the
+words, when every word is common). On PostgreSQL the shares come from the inverted index's exact
+page counts (store/knowledge_postings.py), on SQLite from one count per new word (cached until
+the index changes). Both score BM25 with the same field weights.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-import time
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from researchos.store import knowledge_postings as postings
+from researchos.store.database import Database
 from researchos.store.knowledge import (
     PAGES,
     VectorMatrix,
@@ -31,9 +34,8 @@ from researchos.store.knowledge import (
 COMMON_LEXEME_FREQ = 0.05
 # below this many pages ranking every match is cheap, and small samples make every word "common"
 PRUNE_MIN_PAGES = 10_000
-COMMON_TTL_S = 300.0
-_common: dict[str, tuple[float, frozenset[str]]] = {}
 _common_lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 # --- search --------------------------------------------------------------------------------
@@ -52,7 +54,7 @@ def _kind_filter(kinds: Sequence[str] | None, params: dict[str, Any], table: str
 def full_text(
     session: Session, *, terms: Sequence[str], limit: int, kinds: Sequence[str] | None = None
 ) -> list[tuple[str, float]]:
-    """(page id, score) best first: FTS5 BM25 on SQLite, ts_rank on PostgreSQL.
+    """(page id, BM25 score) best first: FTS5 on SQLite, the inverted index on PostgreSQL.
 
     ``terms`` must already be plain words (letters and digits); they are OR-ed.
     """
@@ -115,77 +117,43 @@ def _sqlite_frequencies(session: Session, terms: Sequence[str]) -> dict[str, flo
     return shares
 
 
-def _quoted(lexemes: Sequence[str], joiner: str) -> str:
-    return joiner.join("'" + lexeme.replace("'", "''") + "'" for lexeme in lexemes)
-
-
 def _pg_full_text(
     session: Session, *, terms: Sequence[str], limit: int, kinds: Sequence[str] | None
 ) -> list[tuple[str, float]]:
-    """Rank by every query lexeme; select candidates by the rarer ones (see module doc)."""
-    lexemes = session.scalars(
-        text("SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', :t))"),
-        {"t": " ".join(terms)},
-    ).all()
-    if not lexemes:
-        return []
-    common = common_lexemes(session)
-    rare = [lexeme for lexeme in lexemes if lexeme not in common]
-    params: dict[str, Any] = {
-        "limit": limit,
-        "rank": _quoted(lexemes, " | "),
-        "select": _quoted(rare, " | ") if rare else _quoted(lexemes, " & "),
-    }
-    where_kind = _kind_filter(kinds, params, "p")
-    # lexemes are already stemmed: the 'simple' configuration keeps them as they are;
-    # ts_rank, not ts_rank_cd: cover density costs four times as much per matching page
-    sql = (
-        "SELECT p.page_id, ts_rank(p.search, to_tsquery('simple', :rank)) AS score "
-        "FROM knowledge_fts p "
-        f"WHERE p.search @@ to_tsquery('simple', :select){where_kind} "
-        "ORDER BY score DESC LIMIT :limit"
+    """BM25 over the inverted index (store/knowledge_postings.py), one statement."""
+    return postings.bm25(
+        session,
+        words=" ".join(terms),
+        limit=limit,
+        kinds=kinds,
+        common=COMMON_LEXEME_FREQ,
+        min_pages=PRUNE_MIN_PAGES,
     )
-    return [(row[0], float(row[1])) for row in session.execute(text(sql), params)]
 
 
 def common_lexemes(session: Session) -> frozenset[str]:
-    """Lexemes in more than COMMON_LEXEME_FREQ of pages, from PostgreSQL's ANALYZE statistics
-    (cached for a few minutes per database; empty until the table was analysed, and on SQLite,
-    where BM25 over FTS5 stays fast without it)."""
+    """PostgreSQL: lexemes in more than COMMON_LEXEME_FREQ of the pages, from the exact page
+    counts of the inverted index (none below PRUNE_MIN_PAGES pages). SQLite: none here (FTS5
+    counts its words per query, see ``_fts5_query``)."""
     if dialect_of(session) != "postgresql":
         return frozenset()
-    key = str(session.get_bind().engine.url)
-    now = time.monotonic()
-    with _common_lock:
-        cached = _common.get(key)
-        if cached is not None and now - cached[0] < COMMON_TTL_S:
-            return cached[1]
-    row = session.execute(
-        text(
-            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
-            "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename "
-            "WHERE s.tablename = 'knowledge_fts' AND s.attname = 'search'"
-        )
-    ).first()
-    found: frozenset[str] = frozenset()
-    if row is not None and row[0] is not None and row[2] >= PRUNE_MIN_PAGES:
-        found = frozenset(
-            lexeme
-            for lexeme, freq in zip(row[0], row[1], strict=False)
-            if freq > COMMON_LEXEME_FREQ
-        )
-    with _common_lock:
-        _common[key] = (now, found)
-    return found
+    return postings.common_lexemes(session, common=COMMON_LEXEME_FREQ, min_pages=PRUNE_MIN_PAGES)
 
 
-def forget_statistics(session: Session) -> None:
-    """After a rebuild: analyse the table and drop the cached common lexemes."""
-    if dialect_of(session) != "postgresql":
+def settle_after_bulk_load(database: Database) -> None:
+    """After a rebuild has committed (PostgreSQL): VACUUM so that the new postings are
+    all-visible (index-only scans skip the heap only then) and ANALYZE for the planner; the
+    other rewritten tables too, so autovacuum does not read them again while searches run."""
+    if database.engine.dialect.name != "postgresql":
         return
-    session.execute(text("ANALYZE knowledge_fts"))
-    with _common_lock:
-        _common.pop(str(session.get_bind().engine.url), None)
+    try:
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(
+                "VACUUM (ANALYZE) knowledge_terms, knowledge_lexemes, knowledge_fts, "
+                "knowledge_pages, knowledge_packages"
+            )
+    except SQLAlchemyError as exc:  # the index is usable, only slower until autovacuum runs
+        log.warning("VACUUM after the knowledge rebuild failed: %s", exc)
 
 
 def vector_matrix(session: Session, *, model: str) -> VectorMatrix:
@@ -207,6 +175,11 @@ def vector_matrix(session: Session, *, model: str) -> VectorMatrix:
     return VectorMatrix(gen, model, ids, np.array(kinds), matrix)
 
 
+# candidates the HNSW scan keeps per query (pgvector's default is 40, and it returns no more
+# than that): 400 gave recall@10 0.94 against exact search on the benchmark (knowledge.md)
+EF_SEARCH = 400
+
+
 def vector_search(
     session: Session,
     *,
@@ -215,19 +188,21 @@ def vector_search(
     limit: int,
     kinds: Sequence[str] | None = None,
 ) -> list[tuple[str, float]]:
-    """PostgreSQL + pgvector: (page id, cosine similarity) best first, through the HNSW index."""
+    """PostgreSQL + pgvector: (page id, cosine similarity) best first, through the HNSW index
+    (approximate; retrieval.py uses it only past the exact-search size)."""
     dim = int(vector.shape[0])
     ensure_vector_index(session, dim=dim)
     params: dict[str, Any] = {"limit": limit, "q": vector_literal(vector.astype("f4").tobytes())}
     params["model"] = model
     where_kind = _kind_filter(kinds, params, "p")
-    # the HNSW scan returns at most ef_search rows (default 40): ask for the whole depth
-    session.execute(text(f"SET LOCAL hnsw.ef_search = {min(max(int(limit), 40), 1000)}"))
-    if kinds:
-        session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
-    distance = f"p.embedding_vec::vector({dim}) <=> CAST(:q AS vector({dim}))"
+    session.execute(text(f"SET LOCAL hnsw.ef_search = {min(max(int(limit), EF_SEARCH), 1000)}"))
+    # a filter drops rows after the scan: keep scanning until the depth is full (relaxed order,
+    # hence the final sort)
+    session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+    distance = f"p.embedding_vec::halfvec({dim}) <=> CAST(:q AS halfvec({dim}))"
     sql = (
-        f"SELECT p.page_id, 1 - ({distance}) AS score FROM knowledge_pages p "
-        f"WHERE p.embedding_model = :model{where_kind} ORDER BY {distance} LIMIT :limit"
+        f"WITH hits AS MATERIALIZED (SELECT p.page_id, 1 - ({distance}) AS score "
+        f"FROM knowledge_pages p WHERE p.embedding_model = :model{where_kind} "
+        f"ORDER BY {distance} LIMIT :limit) SELECT page_id, score FROM hits ORDER BY score DESC"
     )
     return [(row[0], float(row[1])) for row in session.execute(text(sql), params)]

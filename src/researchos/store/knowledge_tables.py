@@ -1,8 +1,10 @@
 """Tables of the rebuildable knowledge index (revision 0004_knowledge).
 
 Besides these, the migration creates per dialect: on SQLite the FTS5 table ``knowledge_fts``
-(rowid = ``knowledge_pages.seq``); on PostgreSQL a generated ``search`` tsvector column with a
-GIN index and, when pgvector is available, an ``embedding_vec vector`` column.
+(rowid = ``knowledge_pages.seq``); on PostgreSQL a narrow ``knowledge_fts`` table with a weighted
+``search`` tsvector and, when pgvector is available, an ``embedding_vec vector`` column; from
+revision 0009 on PostgreSQL also the inverted index ``knowledge_terms`` / ``knowledge_lexemes``
+(store/knowledge_postings.py).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, Integer, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Float, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from researchos.store.tables import Base, UTCDateTime
@@ -64,4 +66,4 @@ class KnowledgeStateRow(Base):
     __tablename__ = "knowledge_state"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[int] = mapped_column(Integer, default=0)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)  # bigint from 0009 on PostgreSQL
