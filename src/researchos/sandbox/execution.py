@@ -30,6 +30,7 @@ CHUNK = 1 << 16
 FIRST_SAMPLE_S = 0.05
 MAX_SAMPLE_S = 0.25
 DIR_SCAN_EVERY_S = 1.0
+SETTLE_S = 2.0
 
 
 @dataclass
@@ -96,6 +97,8 @@ class Launch:
     on_kill: Callable[[], None] | None = None
     popen: Mapping[str, Any] = field(default_factory=dict)
     after_spawn: Callable[[int], None] | None = None  # gets the pid; runs before the loop
+    # waits up to N seconds for every process of the run to be gone; False: cannot tell
+    settle: Callable[[float], bool] | None = None
 
 
 def _pidfd(pid: int) -> int | None:
@@ -230,7 +233,7 @@ class Watch:
     def _sample(self, now: float) -> None:
         limits = self.launch.limits
         uid = self.launch.sandbox_uid
-        procs = processes.run_processes(self.proc.pid, uid)
+        procs = processes.run_processes(self.proc.pid, uid, contained=self.launch.contained)
         use = processes.usage(procs)
         # the kernel counts only the sandbox uid's tasks (bwrap itself runs as the caller)
         tasks = processes.usage(p for p in procs if uid is None or p.uid == uid).tasks
@@ -277,7 +280,9 @@ class Watch:
             if self.open:
                 processes.kill_tree(self.proc.pid, uid)
         # a PID namespace dies with its init, but its last members may still be exiting
-        if uid is not None and processes.uid_has_processes(uid):
+        if self.launch.settle is not None and self.launch.settle(SETTLE_S):
+            pass  # the kernel has reaped them all: no scan of /proc needed
+        elif uid is not None and processes.uid_has_processes(uid):
             processes.kill_uid(uid)
             until = time.monotonic() + 2.0
             while processes.uid_has_processes(uid) and time.monotonic() < until:
