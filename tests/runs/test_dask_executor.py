@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from researchos.errors import ConfigError
+from researchos.errors import ConfigError, PermissionDenied
 from researchos.files import sha256_file
 from researchos.runs.dask import DaskExecutor
 from researchos.runs.models import RunSpec
@@ -83,3 +83,34 @@ def test_missing_dask_names_the_install_command(app, monkeypatch):
 def test_an_address_is_required(app):
     with pytest.raises(ConfigError, match="scheduler address"):
         DaskExecutor(app.runs)
+
+
+def test_a_batch_comes_back_whole_and_leaves_nothing_on_the_workers(app, client):
+    specs = [RunSpec(command=["python", "-c", f"print({i})"]) for i in range(40)]
+    with DaskExecutor(app.runs, client=client) as executor:
+        assert executor.submit_batch > 1  # handed over in batches, fetched in batches
+        records = executor.map(specs)
+        assert executor._futures == {}  # every result released once it was in the workspace
+    assert [r.result_class for r in records] == ["succeeded"] * 40
+    for i, record in enumerate(records):  # in submission order, each with its own output
+        assert (app.workspace.runs_dir / record.id / "logs" / "stdout.log").read_text() == f"{i}\n"
+    ours = {f"researchos-{record.id}" for record in records}
+    deadline = time.monotonic() + 10  # releases reach the scheduler asynchronously
+    while _held(client) & ours and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _held(client) & ours == set()
+
+
+def _held(client) -> set[str]:
+    return set(client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.tasks)))
+
+
+def test_a_spec_that_fails_to_prepare_leaves_the_batch_before_it_running(app, client):
+    specs = [RunSpec(command=["true"]) for _ in range(3)]
+    specs.append(RunSpec(command=["codex"]))  # refused: interactive agent binary
+    with DaskExecutor(app.runs, client=client) as executor:
+        with pytest.raises(PermissionDenied):
+            executor.map(specs)
+        queued = list(executor._handles.values())
+        records = [handle.result(timeout=60) for handle in queued]
+    assert [r.result_class for r in records] == ["succeeded"] * 3
