@@ -114,3 +114,19 @@ def test_a_spec_that_fails_to_prepare_leaves_the_batch_before_it_running(app, cl
         queued = list(executor._handles.values())
         records = [handle.result(timeout=60) for handle in queued]
     assert [r.result_class for r in records] == ["succeeded"] * 3
+
+
+def test_a_worker_leaves_no_run_directory_behind(app):
+    import tempfile
+    from pathlib import Path
+
+    from researchos.runs.remote import execute_remote, job_for
+
+    prepared = app.runs.prepare(RunSpec(command=["python", "-c", "open('out.txt', 'w')"]))
+    result = execute_remote(job_for(prepared, app.runs.sandbox, None))
+    assert result.error is None and result.files == {"out.txt": b""}
+    leftovers = lambda: list(Path(tempfile.gettempdir()).glob(f"researchos-{prepared.id}-*"))  # noqa: E731
+    deadline = time.monotonic() + 10  # removed in the background, after the result is built
+    while leftovers() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert leftovers() == []
