@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from researchos.errors import SandboxError
+from researchos.sandbox import spawn
 from researchos.sandbox.base import Availability, CancelCheck, Runner, register_runner
 from researchos.sandbox.execution import Launch, watch
 from researchos.sandbox.handshake import Handshake
@@ -117,7 +118,8 @@ class BwrapRunner(Runner):
             if uid is not None:
                 hand_over(self.workdir, uid)
             handshake = Handshake(limits)
-            sandbox = self.bwrap_argv(cwd=cwd, limits=limits, uid=uid, handshake=handshake.argv())
+            fds = handshake.argv(spawn.child_fds(handshake.child_fds))
+            sandbox = self.bwrap_argv(cwd=cwd, limits=limits, uid=uid, handshake=fds)
             launch = Launch(
                 argv=[*sandbox, *argv],
                 env=self.sandbox_env(env, limits, cwd),
@@ -130,7 +132,7 @@ class BwrapRunner(Runner):
                 signal_offset=SIGNAL_OFFSET,
                 contained=True,
                 cancel=cancel,
-                popen={"pass_fds": handshake.child_fds},
+                passed=handshake.child_fds,
                 after_spawn=handshake.complete,
                 settle=handshake.sandbox_gone,
             )

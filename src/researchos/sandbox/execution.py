@@ -13,7 +13,6 @@ import contextlib
 import os
 import selectors
 import signal
-import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from researchos.errors import SandboxError
-from researchos.sandbox import processes
+from researchos.sandbox import processes, spawn
 from researchos.sandbox.diskwatch import DiskWatch
 from researchos.sandbox.limits import LimitName, Limits
 
@@ -95,7 +94,7 @@ class Launch:
     contained: bool = False  # True when the kernel kills the rest with the main process
     cancel: Callable[[], bool] | None = None
     on_kill: Callable[[], None] | None = None
-    popen: Mapping[str, Any] = field(default_factory=dict)
+    passed: Sequence[int] = ()  # descriptors the child gets (numbered by ``spawn.child_fds``)
     after_spawn: Callable[[int], None] | None = None  # gets the pid; runs before the loop
     # waits up to N seconds for every process of the run to be gone; False: cannot tell
     settle: Callable[[float], bool] | None = None
@@ -129,7 +128,9 @@ class Watch:
                 launch.after_spawn(self.proc.pid)
             except BaseException:
                 processes.kill_tree(self.proc.pid, launch.sandbox_uid)
-                self.proc.wait()
+                _, status = os.waitpid(self.proc.pid, 0)
+                self.proc.exited(os.waitstatus_to_exitcode(status))
+                self._close_pipes()
                 raise
         self.selector = selectors.DefaultSelector()
         if self.disk is not None and self.disk.live:
@@ -139,36 +140,27 @@ class Watch:
         if self.pidfd is not None:
             self.selector.register(self.pidfd, selectors.EVENT_READ)
         self.streams: dict[int, Stream] = {}
-        for pipe, log in ((self.proc.stdout, launch.logs[0]), (self.proc.stderr, launch.logs[1])):
-            assert pipe is not None
-            os.set_blocking(pipe.fileno(), False)
-            self.selector.register(pipe.fileno(), selectors.EVENT_READ)
-            self.streams[pipe.fileno()] = Stream(log.open("wb"))
+        for fd, log in ((self.proc.stdout, launch.logs[0]), (self.proc.stderr, launch.logs[1])):
+            os.set_blocking(fd, False)
+            self.selector.register(fd, selectors.EVENT_READ)
+            self.streams[fd] = Stream(log.open("wb"))
         self.open = set(self.streams)
 
-    def _spawn(self) -> subprocess.Popen[bytes]:
+    def _spawn(self) -> spawn.Child:
         launch = self.launch
-        stdin = launch.stdin_path.open("rb") if launch.stdin_path else subprocess.DEVNULL
         try:
-            return subprocess.Popen(
-                list(launch.argv),
-                stdin=stdin,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
+            return spawn.start(
+                launch.argv,
+                env=launch.env,
                 cwd=launch.cwd,
-                env=dict(launch.env),
-                start_new_session=True,
-                close_fds=True,
-                **launch.popen,
+                stdin=launch.stdin_path,
+                passed=launch.passed,
             )
         except OSError as exc:
             raise SandboxError(
                 f"could not start {launch.argv[0]}: {exc.strerror}",
                 fix="run `researchos sandbox check`",
             ) from None
-        finally:
-            if not isinstance(stdin, int):
-                stdin.close()
 
     # --- the loop ---------------------------------------------------------------------
 
@@ -267,7 +259,7 @@ class Watch:
         pid, status, rusage = os.wait4(self.proc.pid, os.WNOHANG)
         if pid == 0:
             return None, None
-        self.proc.returncode = os.waitstatus_to_exitcode(status)
+        self.proc.exited(os.waitstatus_to_exitcode(status))
         return status, rusage
 
     def _after_exit(self) -> None:
@@ -306,9 +298,12 @@ class Watch:
             self.disk.close()
         for stream in self.streams.values():
             stream.log.close()
-        for pipe in (self.proc.stdout, self.proc.stderr):
-            if pipe is not None:
-                pipe.close()
+        self._close_pipes()
+
+    def _close_pipes(self) -> None:
+        for fd in (self.proc.stdout, self.proc.stderr):
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     def _outcome(self, status: int, rusage: Any) -> Outcome:
         duration = time.monotonic() - self.start

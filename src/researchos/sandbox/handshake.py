@@ -58,8 +58,10 @@ class Handshake:
     def child_fds(self) -> tuple[int, int]:
         return (self.info_write, self.block_read)
 
-    def argv(self) -> list[str]:
-        return ["--info-fd", str(self.info_write), "--block-fd", str(self.block_read)]
+    def argv(self, numbers: list[int]) -> list[str]:
+        """bwrap's options, given the numbers the child sees for ``child_fds``."""
+        info, block = numbers
+        return ["--info-fd", str(info), "--block-fd", str(block)]
 
     def complete(self, _pid: int) -> None:
         """After spawning bwrap: limit its sandbox process, then let it run the command."""
