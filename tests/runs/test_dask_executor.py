@@ -94,15 +94,56 @@ def test_a_batch_comes_back_whole_and_leaves_nothing_on_the_workers(app, client)
     assert [r.result_class for r in records] == ["succeeded"] * 40
     for i, record in enumerate(records):  # in submission order, each with its own output
         assert (app.workspace.runs_dir / record.id / "logs" / "stdout.log").read_text() == f"{i}\n"
-    ours = {f"researchos-{record.id}" for record in records}
     deadline = time.monotonic() + 10  # releases reach the scheduler asynchronously
-    while _held(client) & ours and time.monotonic() < deadline:
+    while _held(client, records) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _held(client) & ours == set()
+    assert _held(client, records) == set()
 
 
-def _held(client) -> set[str]:
-    return set(client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.tasks)))
+def _held(client, records) -> set[str]:
+    keys = client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.tasks))
+    return {key for key in keys for record in records if record.id in str(key)}
+
+
+def test_short_runs_share_tasks_once_they_are_known_to_be_short(app, client):
+    with DaskExecutor(app.runs, client=client) as executor:
+        assert executor._runs_per_task() == 1  # nothing known yet: one run per task
+        executor.map([RunSpec(command=["true"]) for _ in range(8)])
+        shared = executor._runs_per_task()
+        assert shared > 1  # `true` takes a few ms; a task of ~100 ms holds several
+        specs = [RunSpec(command=["python", "-c", f"print({i})"]) for i in range(3 * shared)]
+        records = executor.map(specs)
+    assert [r.result_class for r in records] == ["succeeded"] * len(specs)
+    for i, record in enumerate(records):  # each run its own sandbox, record and output
+        assert (app.workspace.runs_dir / record.id / "logs" / "stdout.log").read_text() == f"{i}\n"
+
+
+def test_a_run_cancelled_while_waiting_in_a_shared_task_is_cancelled_at_once(app, client):
+    with DaskExecutor(app.runs, client=client) as executor:
+        executor.map([RunSpec(command=["true"]) for _ in range(8)])
+        assert executor._runs_per_task() > 1
+        specs = [RunSpec(command=["sleep", "3"]), RunSpec(command=["python", "-c", "print(2)"])]
+        first, second, *others = executor._submit_all(specs + [RunSpec(command=["true"])] * 6)
+        assert executor._futures[first.run_id] is executor._futures[second.run_id]
+        time.sleep(0.5)  # the shared task is busy with the first run
+        started = time.monotonic()
+        assert executor.cancel(second.run_id)
+        assert second.result(timeout=5).result_class == "cancelled"
+        assert time.monotonic() - started < 2  # without waiting for its task
+        assert first.result(timeout=30).result_class == "succeeded"
+        assert [h.result(timeout=30).result_class for h in others] == ["succeeded"] * 6
+    assert app.runs.get(second.run_id).result_class == "cancelled"
+
+
+def test_a_small_batch_keeps_one_run_per_task_so_every_worker_gets_some(app, client):
+    with DaskExecutor(app.runs, client=client) as executor:
+        executor.map([RunSpec(command=["true"]) for _ in range(8)])
+        shared = executor._runs_per_task()
+        assert shared > 1
+        assert executor._threads() == 2
+        assert executor._task_size(3) == 1  # fewer than two tasks per worker thread otherwise
+        assert executor._task_size(16) == min(shared, 4)
+        assert executor._task_size(64) == min(shared, 16)
 
 
 def test_a_spec_that_fails_to_prepare_leaves_the_batch_before_it_running(app, client):

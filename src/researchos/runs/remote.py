@@ -136,6 +136,11 @@ def execute_remote(job: RemoteJob) -> RemoteResult:
         _remove_later(tmp)
 
 
+def execute_remote_many(jobs: list[RemoteJob]) -> list[RemoteResult]:
+    """Runs on a worker: several short runs in one task, one after the other."""
+    return [execute_remote(job) for job in jobs]
+
+
 _reaper: ThreadPoolExecutor | None = None
 _reaper_lock = threading.Lock()
 
