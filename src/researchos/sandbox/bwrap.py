@@ -115,9 +115,14 @@ class BwrapRunner(Runner):
     ) -> ExecResult:
         (self.workdir / cwd).mkdir(parents=True, exist_ok=True)
         with sandbox_uid() as uid:
-            if uid is not None:
-                hand_over(self.workdir, uid)
             handshake = Handshake(limits)
+
+            def before_the_command(pid: int) -> None:
+                # while bwrap sets up its namespaces; the command waits for the handshake
+                if uid is not None:
+                    hand_over(self.workdir, uid)
+                handshake.complete(pid)
+
             fds = handshake.argv(spawn.child_fds(handshake.child_fds))
             sandbox = self.bwrap_argv(cwd=cwd, limits=limits, uid=uid, handshake=fds)
             launch = Launch(
@@ -133,7 +138,7 @@ class BwrapRunner(Runner):
                 contained=True,
                 cancel=cancel,
                 passed=handshake.child_fds,
-                after_spawn=handshake.complete,
+                after_spawn=before_the_command,
                 settle=handshake.sandbox_gone,
             )
             try:

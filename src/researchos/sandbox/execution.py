@@ -118,33 +118,48 @@ class Watch:
         self.next_sample = self.start + FIRST_SAMPLE_S
         self.sample_every = FIRST_SAMPLE_S
         self.next_dir_scan = self.start + DIR_SCAN_EVERY_S
-        self.disk = DiskWatch(launch.workdir) if launch.workdir else None
-        self.base_size = self.disk.total if self.disk else 0
         self.dir_bytes = 0
         self.killed = False
-        self.proc = self._spawn()
-        if launch.after_spawn is not None:
-            try:
-                launch.after_spawn(self.proc.pid)
-            except BaseException:
-                processes.kill_tree(self.proc.pid, launch.sandbox_uid)
-                _, status = os.waitpid(self.proc.pid, 0)
-                self.proc.exited(os.waitstatus_to_exitcode(status))
-                self._close_pipes()
-                raise
+        self.disk: DiskWatch | None = None
         self.selector = selectors.DefaultSelector()
+        self.pidfd: int | None = None
+        self.streams: dict[int, Stream] = {}
+        # a gated command waits for ``after_spawn``: our own set-up can overlap bwrap's
+        gated = launch.after_spawn is not None
+        if not gated:  # the command starts at once: see what the work dir holds before it
+            self._watch_disk()
+        self.proc = self._spawn()
+        try:
+            if gated:
+                self._watch_disk()
+            self._watch_process()
+            if launch.after_spawn is not None:
+                launch.after_spawn(self.proc.pid)
+        except BaseException:
+            processes.kill_tree(self.proc.pid, launch.sandbox_uid)
+            _, status = os.waitpid(self.proc.pid, 0)
+            self.proc.exited(os.waitstatus_to_exitcode(status))
+            self._finish_streams()
+            raise
+        self.open = set(self.streams)
+
+    def _watch_disk(self) -> None:
+        workdir = self.launch.workdir
+        self.disk = DiskWatch(workdir) if workdir else None
+        self.base_size = self.disk.total if self.disk else 0
         if self.disk is not None and self.disk.live:
             self.selector.register(self.disk.fd, selectors.EVENT_READ)
+
+    def _watch_process(self) -> None:
         # a pidfd turns "the process exited" into one more readable fd for the same select
         self.pidfd = _pidfd(self.proc.pid)
         if self.pidfd is not None:
             self.selector.register(self.pidfd, selectors.EVENT_READ)
-        self.streams: dict[int, Stream] = {}
-        for fd, log in ((self.proc.stdout, launch.logs[0]), (self.proc.stderr, launch.logs[1])):
+        logs = self.launch.logs
+        for fd, log in ((self.proc.stdout, logs[0]), (self.proc.stderr, logs[1])):
             os.set_blocking(fd, False)
             self.selector.register(fd, selectors.EVENT_READ)
             self.streams[fd] = Stream(log.open("wb"))
-        self.open = set(self.streams)
 
     def _spawn(self) -> spawn.Child:
         launch = self.launch

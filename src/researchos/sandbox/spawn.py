@@ -148,8 +148,8 @@ def _call(
     attr: ctypes.Array[ctypes.c_char],
 ) -> int:
     program = _resolve(argv[0], env)
-    args = (ctypes.c_char_p * (len(argv) + 1))(*[os.fsencode(a) for a in argv], None)
-    pairs = [os.fsencode(f"{k}={v}") for k, v in env.items()]
+    args = (ctypes.c_char_p * (len(argv) + 1))(*[_encode(a) for a in argv], None)
+    pairs = [_encode(f"{k}={v}") for k, v in env.items()]
     environ = (ctypes.c_char_p * (len(pairs) + 1))(*pairs, None)
     pid = ctypes.c_int(0)
     # ctypes releases the GIL for the call: other threads run while the child starts
@@ -157,6 +157,10 @@ def _call(
     if error:
         raise OSError(error, os.strerror(error), argv[0])
     return pid.value
+
+
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")  # os.fsencode's result, without its checks
 
 
 def _resolve(program: str, env: Mapping[str, str]) -> str:
