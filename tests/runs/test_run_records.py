@@ -148,3 +148,21 @@ def test_every_run_writes_only_its_own_directory(app, experiment):
         metrics = app.workspace.runs_dir / record.id / "work" / "metrics.jsonl"
         assert json.loads(metrics.read_text())["seed"] == record.seed
     assert {p.name for p in Path(app.workspace.runs_dir).iterdir()} == {r.id for r in records}
+
+
+def test_every_state_of_a_run_reaches_the_store(database_url, clean_env, monkeypatch):
+    from researchos.app import build_app
+    from researchos.settings import load_settings
+
+    monkeypatch.setenv("RESEARCHOS_DATABASE_URL", database_url)
+    app = build_app(load_settings(log_file=False), create=True)
+    prepared = app.runs.prepare(RunSpec(command=["true"], label="states"))
+    assert app.runs.get(prepared.id).status == "queued"  # first save inserts the row
+    app.runs.mark_running(prepared)
+    assert app.runs.get(prepared.id).status == "running"  # later ones update it
+    record = app.runs.execute(prepared)
+    stored = app.runs.get(prepared.id)
+    assert (stored.status, stored.result_class) == ("finished", "succeeded")
+    assert stored == record
+    assert [r.id for r in app.runs.list(status="finished")] == [prepared.id]
+    app.close()

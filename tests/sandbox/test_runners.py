@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import tempfile
 import threading
@@ -13,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from researchos.errors import ConfigError, InputError, PermissionDenied, SandboxError, UnsafeInput
-from researchos.sandbox import Limits, RunnerOptions, Sandbox, SandboxConfig
+from researchos.sandbox import Limits, RunnerOptions, Sandbox, SandboxConfig, tools
 from researchos.sandbox import docker as docker_runner
 from researchos.sandbox.bwrap import BwrapRunner
+from researchos.sandbox.handshake import Handshake
 from researchos.sandbox.process import ProcessRunner
 
 SMALL = Limits(wall_time=20, memory=1 << 30, processes=64)
@@ -53,6 +55,48 @@ def test_runs_as_an_unprivileged_uid_with_no_host_environment(bwrap, monkeypatch
     assert int(uid) != 0
     assert leaked == "None"
     assert result.isolation == "namespaces"
+
+
+# the uid switch inside bwrap: GNU chroot where coreutils has it, setpriv otherwise
+UID_SWITCHES = ["setpriv", *(["chroot"] if tools.gnu_chroot() else [])]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root switches to a dedicated uid")
+@pytest.mark.parametrize("switch", UID_SWITCHES)
+def test_root_keeps_no_privilege_whichever_program_switches_uid(bwrap, monkeypatch, switch):
+    if switch == "setpriv":
+        monkeypatch.setattr(tools, "gnu_chroot", lambda: None)
+    result = bwrap.exec(["cat", "/proc/self/status"], limits=SMALL)
+    assert result.returncode == 0, result.stderr
+    status = dict(line.split(":", 1) for line in result.stdout.splitlines())
+    uid = result.sandbox_uid
+    assert uid is not None
+    assert status["Uid"].split() == [str(uid)] * 4
+    assert status["Gid"].split() == [str(uid)] * 4
+    assert status["Groups"].strip() == ""
+    for capabilities in ("CapInh", "CapPrm", "CapEff", "CapAmb"):
+        assert int(status[capabilities], 16) == 0, capabilities
+    assert status["NoNewPrivs"].strip() == "1"
+
+
+def test_nothing_is_left_of_the_sandbox_when_exec_returns(bwrap, processes_with):
+    marker = "researchos-leftover-" + secrets.token_hex(6)
+    script = (
+        "import subprocess, sys\n"
+        f"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)', '{marker}'],"
+        " start_new_session=True)\n"
+    )
+    result = bwrap.exec(["python", "-c", script], limits=SMALL)
+    assert result.returncode == 0, result.stderr
+    assert processes_with(marker) == []  # gone before exec returned, not a moment later
+
+
+def test_a_handshake_without_a_pidfd_cannot_vouch_for_the_sandbox():
+    handshake = Handshake(SMALL)
+    try:
+        assert handshake.sandbox_gone(0.01) is False  # the caller then scans /proc
+    finally:
+        handshake.abandon()
 
 
 def test_files_in_and_out_stay_inside_the_work_dir(bwrap):

@@ -56,6 +56,7 @@ class Executor(ABC):
     """Runs many specs; subclasses decide where the sandboxes live."""
 
     name: ClassVar[str]
+    submit_batch: ClassVar[int] = 1  # how many specs ``map`` prepares before handing them over
 
     def __init__(self, service: RunService, *, progress: ProgressCallback | None = None) -> None:
         self.service = service
@@ -68,16 +69,25 @@ class Executor(ABC):
     def _start(self, handle: RunHandle) -> None:
         """Hand a prepared run to the workers; must complete ``handle.future`` eventually."""
 
+    def _start_many(self, handles: list[RunHandle]) -> None:
+        """Hand several prepared runs over at once (a scheduler may take them in one message)."""
+        for handle in handles:
+            self._start(handle)
+
     @abstractmethod
     def shutdown(self, wait: bool = True) -> None: ...
 
     def submit(self, spec: RunSpec, *, limits: dict[str, Any] | None = None) -> RunHandle:
+        handle = self._queue(spec, limits)
+        self._start(handle)
+        return handle
+
+    def _queue(self, spec: RunSpec, limits: dict[str, Any] | None = None) -> RunHandle:
         prepared = self.service.prepare(spec, executor=self.name, limits=limits)
         handle = RunHandle(prepared)
         with self._lock:
             self._handles[handle.run_id] = handle
         self._emit(handle.run_id, "queued")
-        self._start(handle)
         return handle
 
     def map(
@@ -87,11 +97,26 @@ class Executor(ABC):
         if progress:
             self._progress.append(progress)
         try:
-            handles = [self.submit(spec) for spec in specs]
+            handles = self._submit_all(specs)
             return [handle.result() for handle in handles]
         finally:
             if progress:
                 self._progress.remove(progress)
+
+    def _submit_all(self, specs: Iterable[RunSpec]) -> list[RunHandle]:
+        handles: list[RunHandle] = []
+        pending: list[RunHandle] = []
+        try:
+            for spec in specs:
+                pending.append(self._queue(spec))
+                if len(pending) >= self.submit_batch:
+                    self._start_many(pending)
+                    handles += pending
+                    pending = []
+        finally:  # a spec that fails to prepare leaves the ones before it running
+            if pending:
+                self._start_many(pending)
+        return [*handles, *pending]
 
     def cancel(self, run_id: str) -> bool:
         """Stop one run of this executor; False when it had already finished."""

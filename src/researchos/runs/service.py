@@ -314,8 +314,8 @@ class RunService:
 
     def _save(self, run_dir: Path, record: RunRecord) -> None:
         write_atomic(run_dir / "record.json", record.model_dump_json(indent=2), fsync=False)
-        with self.database.session() as session:
-            run_store.save_run(session, record=record.model_dump(mode="json"))
+        with self.database.connection() as connection:
+            run_store.save_run(connection, record=record.model_dump(mode="json"))
 
 
 def _owner_gone(record: RunRecord) -> bool:

@@ -103,7 +103,8 @@ class Runner(ABC):
         if not argv:
             raise InputError("empty command", field="command", fix="give a program to run")
         check_headless(argv, self.options.interactive_binaries)
-        safe_relative(self.workdir, cwd if cwd not in ("", ".") else "x", field="cwd")
+        if cwd not in ("", "."):
+            safe_relative(self.workdir, cwd, field="cwd")
         prefix = self._log_prefix(log_prefix)
         logs = (self.logs_dir / f"{prefix}stdout.log", self.logs_dir / f"{prefix}stderr.log")
         stdin_path = None

@@ -4,8 +4,9 @@ Inside: a fresh root holding the system read-only (/usr, /etc and the /bin, /lib
 Python runtime read-only at its host paths, the work dir (the only writable host directory) at
 ``/sandbox/work``, a private /tmp and /dev/shm of bounded size, a new PID namespace (nothing
 survives the main process), and no network (a new network namespace with only loopback).
-As root, the command drops to a dedicated uid with no capabilities and no_new_privs; as a
-normal user, bwrap maps the caller's uid into a user namespace. Resource limits are applied
+As root, the command drops to a dedicated uid with no capabilities and no_new_privs (through
+GNU ``chroot --userspec``, or ``setpriv``; see ``tools``); as a normal user, bwrap maps the
+caller's uid into a user namespace. Resource limits are applied
 to the sandbox's first process while bwrap waits for us (``handshake``); the command inherits
 them.
 """
@@ -19,13 +20,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from researchos.errors import SandboxError
+from researchos.sandbox import spawn
 from researchos.sandbox.base import Availability, CancelCheck, Runner, register_runner
 from researchos.sandbox.execution import Launch, watch
 from researchos.sandbox.handshake import Handshake
-from researchos.sandbox.identity import hand_over, is_root, sandbox_uid
+from researchos.sandbox.identity import UID_BASE, hand_over, is_root, sandbox_uid
 from researchos.sandbox.limits import Limits
 from researchos.sandbox.result import ExecResult
-from researchos.sandbox.tools import drop_argv, tool
+from researchos.sandbox.tools import sandbox_drop_argv, tool
 from researchos.sandbox.verdict import to_result
 
 SANDBOX_ROOT = "/sandbox"
@@ -34,7 +36,8 @@ ROOT_LINKS = ("/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")
 SIGNAL_OFFSET = 128
 
 
-def _system_mounts() -> list[str]:
+@lru_cache(maxsize=1)
+def _system_mounts() -> tuple[str, ...]:
     args = ["--ro-bind", "/usr", "/usr"]
     for link in ROOT_LINKS:
         path = Path(link)
@@ -42,10 +45,11 @@ def _system_mounts() -> list[str]:
             args += ["--symlink", os.readlink(path), link]
         elif path.is_dir():
             args += ["--ro-bind", link, link]
-    return [*args, "--ro-bind-try", "/etc", "/etc"]
+    return (*args, "--ro-bind-try", "/etc", "/etc")
 
 
-def _runtime_mounts(paths: tuple[Path, ...]) -> list[str]:
+@lru_cache(maxsize=8)
+def _runtime_mounts(paths: tuple[Path, ...]) -> tuple[str, ...]:
     args: list[str] = []
     made: set[Path] = set()
     for path in paths:
@@ -60,7 +64,7 @@ def _runtime_mounts(paths: tuple[Path, ...]) -> list[str]:
                 made.add(parent)
                 args += ["--perms", "0755", "--dir", str(parent)]
         args += ["--ro-bind", str(path), str(path)]
-    return args
+    return tuple(args)
 
 
 @register_runner
@@ -76,11 +80,12 @@ class BwrapRunner(Runner):
     def bwrap_argv(
         self, *, cwd: str, limits: Limits, uid: int | None, handshake: list[str]
     ) -> list[str]:
-        bwrap, setpriv = tool("bwrap"), tool("setpriv")
-        if bwrap is None or (uid is not None and setpriv is None):
+        bwrap = tool("bwrap")
+        drop = sandbox_drop_argv(uid) if uid is not None else []
+        if bwrap is None or drop is None:
             raise SandboxError(
-                "bwrap or setpriv is missing",
-                fix="apt-get install bubblewrap util-linux (see `researchos sandbox check`)",
+                "bwrap, or a program to switch uid (GNU chroot, setpriv), is missing",
+                fix="apt-get install bubblewrap coreutils (see `researchos sandbox check`)",
             )
         tmp_size = str(min(limits.output_size, limits.memory))
         chdir = SANDBOX_WORK if cwd in ("", ".") else f"{SANDBOX_WORK}/{cwd}"
@@ -95,7 +100,7 @@ class BwrapRunner(Runner):
         argv += ["--bind", str(self.workdir), SANDBOX_WORK]
         argv += _runtime_mounts((*self.runtime.mounts, *self.extra_mounts))
         argv += [*handshake, "--chdir", chdir, "--"]
-        return argv + (drop_argv(str(setpriv), uid) if uid is not None else [])
+        return argv + drop
 
     def _exec(
         self,
@@ -110,10 +115,16 @@ class BwrapRunner(Runner):
     ) -> ExecResult:
         (self.workdir / cwd).mkdir(parents=True, exist_ok=True)
         with sandbox_uid() as uid:
-            if uid is not None:
-                hand_over(self.workdir, uid)
             handshake = Handshake(limits)
-            sandbox = self.bwrap_argv(cwd=cwd, limits=limits, uid=uid, handshake=handshake.argv())
+
+            def before_the_command(pid: int) -> None:
+                # while bwrap sets up its namespaces; the command waits for the handshake
+                if uid is not None:
+                    hand_over(self.workdir, uid)
+                handshake.complete(pid)
+
+            fds = handshake.argv(spawn.child_fds(handshake.child_fds))
+            sandbox = self.bwrap_argv(cwd=cwd, limits=limits, uid=uid, handshake=fds)
             launch = Launch(
                 argv=[*sandbox, *argv],
                 env=self.sandbox_env(env, limits, cwd),
@@ -126,14 +137,14 @@ class BwrapRunner(Runner):
                 signal_offset=SIGNAL_OFFSET,
                 contained=True,
                 cancel=cancel,
-                popen={"pass_fds": handshake.child_fds},
-                after_spawn=handshake.complete,
+                passed=handshake.child_fds,
+                after_spawn=before_the_command,
+                settle=handshake.sandbox_gone,
             )
             try:
                 outcome = watch(launch)
-            except BaseException:
+            finally:
                 handshake.abandon()
-                raise
         return to_result(
             outcome,
             runner=self.kind,
@@ -148,16 +159,13 @@ class BwrapRunner(Runner):
 @lru_cache(maxsize=1)
 def _probe() -> Availability:
     details = {"user": "root (drops to a dedicated uid per run)" if is_root() else "non-root"}
-    for name in ("bwrap", *(("setpriv",) if is_root() else ())):
-        if tool(name) is None:
-            package = "bubblewrap" if name == "bwrap" else "util-linux"
-            return Availability(
-                BwrapRunner.kind,
-                False,
-                f"{name} not found (install the {package} package)",
-                BwrapRunner.isolation,
-                details,
-            )
+    missing = None
+    if tool("bwrap") is None:
+        missing = "bwrap not found (install the bubblewrap package)"
+    elif is_root() and sandbox_drop_argv(UID_BASE) is None:
+        missing = "neither GNU chroot nor setpriv found (install coreutils or util-linux)"
+    if missing is not None:
+        return Availability(BwrapRunner.kind, False, missing, BwrapRunner.isolation, details)
     with tempfile.TemporaryDirectory(prefix="researchos-probe-") as tmp:
         work = Path(tmp) / "work"
         runner = BwrapRunner(work, logs_dir=Path(tmp) / "logs")

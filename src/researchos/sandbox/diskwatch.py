@@ -62,10 +62,14 @@ class DiskWatch:
         self.root = root
         self.fd = _libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
         self.dirs: dict[int, str] = {}
-        if self.fd >= 0:
-            for dirpath, _dirs, _files in os.walk(root):
+        self.sizes: dict[str, int] = {}
+        for dirpath, _dirs, files in os.walk(root):  # one walk: watches and sizes together
+            if self.fd >= 0:
                 self._watch(dirpath)
-        self.sizes = _scan(root)
+            for name in files:
+                path = os.path.join(dirpath, name)
+                with contextlib.suppress(OSError):
+                    self.sizes[path] = os.lstat(path).st_size
         self.total = sum(self.sizes.values())
 
     @property

@@ -13,7 +13,6 @@ import contextlib
 import os
 import selectors
 import signal
-import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from researchos.errors import SandboxError
-from researchos.sandbox import processes
+from researchos.sandbox import processes, spawn
 from researchos.sandbox.diskwatch import DiskWatch
 from researchos.sandbox.limits import LimitName, Limits
 
@@ -30,6 +29,7 @@ CHUNK = 1 << 16
 FIRST_SAMPLE_S = 0.05
 MAX_SAMPLE_S = 0.25
 DIR_SCAN_EVERY_S = 1.0
+SETTLE_S = 2.0
 
 
 @dataclass
@@ -94,8 +94,10 @@ class Launch:
     contained: bool = False  # True when the kernel kills the rest with the main process
     cancel: Callable[[], bool] | None = None
     on_kill: Callable[[], None] | None = None
-    popen: Mapping[str, Any] = field(default_factory=dict)
+    passed: Sequence[int] = ()  # descriptors the child gets (numbered by ``spawn.child_fds``)
     after_spawn: Callable[[int], None] | None = None  # gets the pid; runs before the loop
+    # waits up to N seconds for every process of the run to be gone; False: cannot tell
+    settle: Callable[[float], bool] | None = None
 
 
 def _pidfd(pid: int) -> int | None:
@@ -116,56 +118,64 @@ class Watch:
         self.next_sample = self.start + FIRST_SAMPLE_S
         self.sample_every = FIRST_SAMPLE_S
         self.next_dir_scan = self.start + DIR_SCAN_EVERY_S
-        self.disk = DiskWatch(launch.workdir) if launch.workdir else None
-        self.base_size = self.disk.total if self.disk else 0
         self.dir_bytes = 0
         self.killed = False
-        self.proc = self._spawn()
-        if launch.after_spawn is not None:
-            try:
-                launch.after_spawn(self.proc.pid)
-            except BaseException:
-                processes.kill_tree(self.proc.pid, launch.sandbox_uid)
-                self.proc.wait()
-                raise
+        self.disk: DiskWatch | None = None
         self.selector = selectors.DefaultSelector()
+        self.pidfd: int | None = None
+        self.streams: dict[int, Stream] = {}
+        # a gated command waits for ``after_spawn``: our own set-up can overlap bwrap's
+        gated = launch.after_spawn is not None
+        if not gated:  # the command starts at once: see what the work dir holds before it
+            self._watch_disk()
+        self.proc = self._spawn()
+        try:
+            if gated:
+                self._watch_disk()
+            self._watch_process()
+            if launch.after_spawn is not None:
+                launch.after_spawn(self.proc.pid)
+        except BaseException:
+            processes.kill_tree(self.proc.pid, launch.sandbox_uid)
+            _, status = os.waitpid(self.proc.pid, 0)
+            self.proc.exited(os.waitstatus_to_exitcode(status))
+            self._finish_streams()
+            raise
+        self.open = set(self.streams)
+
+    def _watch_disk(self) -> None:
+        workdir = self.launch.workdir
+        self.disk = DiskWatch(workdir) if workdir else None
+        self.base_size = self.disk.total if self.disk else 0
         if self.disk is not None and self.disk.live:
             self.selector.register(self.disk.fd, selectors.EVENT_READ)
+
+    def _watch_process(self) -> None:
         # a pidfd turns "the process exited" into one more readable fd for the same select
         self.pidfd = _pidfd(self.proc.pid)
         if self.pidfd is not None:
             self.selector.register(self.pidfd, selectors.EVENT_READ)
-        self.streams: dict[int, Stream] = {}
-        for pipe, log in ((self.proc.stdout, launch.logs[0]), (self.proc.stderr, launch.logs[1])):
-            assert pipe is not None
-            os.set_blocking(pipe.fileno(), False)
-            self.selector.register(pipe.fileno(), selectors.EVENT_READ)
-            self.streams[pipe.fileno()] = Stream(log.open("wb"))
-        self.open = set(self.streams)
+        logs = self.launch.logs
+        for fd, log in ((self.proc.stdout, logs[0]), (self.proc.stderr, logs[1])):
+            os.set_blocking(fd, False)
+            self.selector.register(fd, selectors.EVENT_READ)
+            self.streams[fd] = Stream(log.open("wb"))
 
-    def _spawn(self) -> subprocess.Popen[bytes]:
+    def _spawn(self) -> spawn.Child:
         launch = self.launch
-        stdin = launch.stdin_path.open("rb") if launch.stdin_path else subprocess.DEVNULL
         try:
-            return subprocess.Popen(
-                list(launch.argv),
-                stdin=stdin,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
+            return spawn.start(
+                launch.argv,
+                env=launch.env,
                 cwd=launch.cwd,
-                env=dict(launch.env),
-                start_new_session=True,
-                close_fds=True,
-                **launch.popen,
+                stdin=launch.stdin_path,
+                passed=launch.passed,
             )
         except OSError as exc:
             raise SandboxError(
                 f"could not start {launch.argv[0]}: {exc.strerror}",
                 fix="run `researchos sandbox check`",
             ) from None
-        finally:
-            if not isinstance(stdin, int):
-                stdin.close()
 
     # --- the loop ---------------------------------------------------------------------
 
@@ -230,7 +240,7 @@ class Watch:
     def _sample(self, now: float) -> None:
         limits = self.launch.limits
         uid = self.launch.sandbox_uid
-        procs = processes.run_processes(self.proc.pid, uid)
+        procs = processes.run_processes(self.proc.pid, uid, contained=self.launch.contained)
         use = processes.usage(procs)
         # the kernel counts only the sandbox uid's tasks (bwrap itself runs as the caller)
         tasks = processes.usage(p for p in procs if uid is None or p.uid == uid).tasks
@@ -264,7 +274,7 @@ class Watch:
         pid, status, rusage = os.wait4(self.proc.pid, os.WNOHANG)
         if pid == 0:
             return None, None
-        self.proc.returncode = os.waitstatus_to_exitcode(status)
+        self.proc.exited(os.waitstatus_to_exitcode(status))
         return status, rusage
 
     def _after_exit(self) -> None:
@@ -277,7 +287,9 @@ class Watch:
             if self.open:
                 processes.kill_tree(self.proc.pid, uid)
         # a PID namespace dies with its init, but its last members may still be exiting
-        if uid is not None and processes.uid_has_processes(uid):
+        if self.launch.settle is not None and self.launch.settle(SETTLE_S):
+            pass  # the kernel has reaped them all: no scan of /proc needed
+        elif uid is not None and processes.uid_has_processes(uid):
             processes.kill_uid(uid)
             until = time.monotonic() + 2.0
             while processes.uid_has_processes(uid) and time.monotonic() < until:
@@ -301,9 +313,12 @@ class Watch:
             self.disk.close()
         for stream in self.streams.values():
             stream.log.close()
-        for pipe in (self.proc.stdout, self.proc.stderr):
-            if pipe is not None:
-                pipe.close()
+        self._close_pipes()
+
+    def _close_pipes(self) -> None:
+        for fd in (self.proc.stdout, self.proc.stderr):
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     def _outcome(self, status: int, rusage: Any) -> Outcome:
         duration = time.monotonic() - self.start

@@ -6,6 +6,11 @@ prlimit(2); the command inherits them. This saves an exec of a ``prlimit`` binar
 run (about a millisecond, a tenth of a Python start-up) and works the same for root and
 non-root: the limits are set after bwrap created its namespaces, so RLIMIT_NPROC counts the
 tasks inside the sandbox's user namespace, not every process of the caller.
+
+The same pause gives us a pidfd on that first process, the init of the sandbox's PID
+namespace. The kernel kills and reaps every member of a PID namespace before its init counts
+as exited, so once that pidfd turns readable nothing of the run is left: a wait on one
+descriptor instead of a scan of /proc after every run.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ class Handshake:
     info_write: int = field(init=False)
     block_read: int = field(init=False)
     block_write: int = field(init=False)
+    init_pidfd: int = field(init=False, default=-1)
 
     def __post_init__(self) -> None:
         self.info_read, self.info_write = os.pipe()
@@ -52,8 +58,10 @@ class Handshake:
     def child_fds(self) -> tuple[int, int]:
         return (self.info_write, self.block_read)
 
-    def argv(self) -> list[str]:
-        return ["--info-fd", str(self.info_write), "--block-fd", str(self.block_read)]
+    def argv(self, numbers: list[int]) -> list[str]:
+        """bwrap's options, given the numbers the child sees for ``child_fds``."""
+        info, block = numbers
+        return ["--info-fd", str(info), "--block-fd", str(block)]
 
     def complete(self, _pid: int) -> None:
         """After spawning bwrap: limit its sandbox process, then let it run the command."""
@@ -61,6 +69,8 @@ class Handshake:
         try:
             child = self._child_pid()
             if child is not None:
+                # bwrap's init is blocked on us right now: the pid cannot have been reused
+                self.init_pidfd = _pidfd(child)
                 for which, values in rlimits(self.limits):
                     resource.prlimit(child, which, values)
             os.write(self.block_write, b"go")
@@ -93,6 +103,20 @@ class Handshake:
             data += chunk
         return int(json.loads(data[: data.index(b"}") + 1])["child-pid"])
 
+    def sandbox_gone(self, timeout: float) -> bool:
+        """Wait until the sandbox's PID namespace is empty; False when we cannot tell."""
+        if self.init_pidfd < 0:
+            return False
+        ready, _, _ = select.select([self.init_pidfd], [], [], timeout)
+        return bool(ready)
+
     def abandon(self) -> None:
-        """Close whatever ends are still open (when spawning or the run failed)."""
-        self._close("info_read", "info_write", "block_read", "block_write")
+        """Close whatever descriptors are still open (after the run, or when it failed)."""
+        self._close("info_read", "info_write", "block_read", "block_write", "init_pidfd")
+
+
+def _pidfd(pid: int) -> int:
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):  # old kernel, or bwrap already gone: scan /proc instead
+        return -1

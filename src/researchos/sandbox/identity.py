@@ -17,6 +17,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from researchos.errors import SandboxError
@@ -29,6 +30,7 @@ def is_root() -> bool:
     return os.geteuid() == 0
 
 
+@lru_cache(maxsize=1)
 def _slots_dir() -> Path:
     for base in (Path("/run"), Path(tempfile.gettempdir())):
         candidate = base / "researchos-sandbox-uids"
@@ -50,10 +52,13 @@ def sandbox_uid() -> Iterator[int | None]:
         yield None
         return
     directory = _slots_dir()
+    if not directory.is_dir():  # removed since (a tmp cleaner): make it again
+        _slots_dir.cache_clear()
+        directory = _slots_dir()
     start = random.randrange(UID_SLOTS)
     for step in range(UID_SLOTS):
         slot = (start + step) % UID_SLOTS
-        fd = os.open(directory / f"{slot}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(f"{directory}/{slot}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

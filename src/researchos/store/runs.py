@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
+    Connection,
     Float,
     Insert,
     Integer,
@@ -91,7 +92,7 @@ def _statements() -> tuple[Update, Insert]:
 _UPDATE, _INSERT = _statements()
 
 
-def save_run(session: Session, *, record: dict[str, Any]) -> None:
+def save_run(session: Session | Connection, *, record: dict[str, Any]) -> None:
     """Insert or replace the row of ``record['id']`` (``record`` is JSON-safe)."""
     values = _columns(record)
     for key in ("created", "started", "finished"):
