@@ -161,12 +161,19 @@ class DaskExecutor(Executor):
                         self._finished.put(None)  # stop after this batch
                         break
                     batch.append(more)
-            self._fetch(batch)
+            try:
+                self._fetch(batch)
+            except Exception as exc:  # never let this thread die: the runs would hang
+                for future in batch:
+                    for handle in self._groups.pop(future.key, []):
+                        self._fail(handle, exc)
 
     def _fetch(self, batch: list[Any]) -> None:
-        ready = [future for future in batch if future.status == "finished"]
+        ready = []
         for future in batch:
-            if future.status != "finished":  # cancelled or failed: its own future says which
+            if future.status == "finished":
+                ready.append(future)
+            else:  # cancelled or failed: its own future says which
                 self._settle_task(future, [NOT_GATHERED] * len(self._groups[future.key]))
         results: list[Any] = []
         if ready:
