@@ -15,8 +15,8 @@ descriptor instead of a scan of /proc after every run.
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import resource
 import select
 from dataclasses import dataclass, field
@@ -25,6 +25,8 @@ from researchos.errors import SandboxError
 from researchos.sandbox.limits import Limits
 
 INFO_TIMEOUT_S = 30.0
+# bwrap writes `{"child-pid": N` first, then `,` and the namespace ids or `}`
+_CHILD_PID = re.compile(rb'"child-pid":\s*(\d+)\s*[,}]')
 
 
 def rlimits(limits: Limits) -> list[tuple[int, tuple[int, int]]]:
@@ -77,7 +79,9 @@ class Handshake:
         except (ProcessLookupError, BrokenPipeError):
             pass  # bwrap failed during set-up; its exit status and stderr say why
         finally:
-            self._close("block_write", "info_read")
+            # info_read stays open until the run ends: bwrap may still be writing the rest of
+            # its report, and a closed pipe would make that write fail and bwrap die
+            self._close("block_write")
 
     def _close(self, *names: str) -> None:
         # each end is closed exactly once: a second close could hit a descriptor another
@@ -89,8 +93,10 @@ class Handshake:
                 os.close(fd)
 
     def _child_pid(self) -> int | None:
+        """The pid from bwrap's report, as soon as its first line is complete (the namespace
+        ids that follow cost bwrap a few more system calls, and us another wake-up)."""
         data = b""
-        while b"}" not in data:
+        while (found := _CHILD_PID.search(data)) is None:
             ready, _, _ = select.select([self.info_read], [], [], INFO_TIMEOUT_S)
             if not ready:
                 raise SandboxError(
@@ -101,7 +107,7 @@ class Handshake:
             if not chunk:
                 return None  # bwrap exited before it got that far
             data += chunk
-        return int(json.loads(data[: data.index(b"}") + 1])["child-pid"])
+        return int(found.group(1))
 
     def sandbox_gone(self, timeout: float) -> bool:
         """Wait until the sandbox's PID namespace is empty; False when we cannot tell."""
