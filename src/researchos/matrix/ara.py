@@ -18,7 +18,7 @@ from researchos.analysis import AnalysisPlan, ComparisonSpec, MetricsInput, anal
 from researchos.artifacts.service import Origin
 from researchos.errors import NotFound
 from researchos.files import write_atomic
-from researchos.matrix.metrics import BINARY, HIGHER_IS_BETTER, METRICS
+from researchos.matrix.metrics import BINARY, HIGHER_IS_BETTER, METRICS, RANGES
 
 if TYPE_CHECKING:
     from researchos.matrix.service import MatrixService
@@ -70,9 +70,7 @@ def analysis_plan(experiment: dict[str, Any], fixtures: list[str]) -> AnalysisPl
         comparisons=specs,
         metric_directions={m: "lower_is_better" for m in METRICS if m not in HIGHER_IS_BETTER},
         proportion_metrics=sorted(BINARY),
-        metric_ranges={
-            m: (0.0, 1.0 if m == "compliance" else None) for m in METRICS if m not in BINARY
-        },
+        metric_ranges=dict(RANGES),
         pairing="paired",
     )
 

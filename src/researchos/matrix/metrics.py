@@ -28,6 +28,12 @@ from researchos.analysis.stats import mean_ci_t, paired_test, proportion_ci_wils
 METRICS = ("success", "compliance", "clean_pass", "churn", "forbidden_edits")
 BINARY = frozenset({"success", "clean_pass"})
 HIGHER_IS_BETTER = frozenset({"success", "compliance", "clean_pass"})
+# the values the other metrics can take (None: unbounded); t intervals are clipped to them
+RANGES: dict[str, tuple[float, float | None]] = {
+    "compliance": (0.0, 1.0),
+    "churn": (0.0, None),
+    "forbidden_edits": (0.0, None),
+}
 CONFIDENCE = 0.95
 
 
@@ -77,8 +83,8 @@ def summarise(metric: str, values: Sequence[float]) -> Summary:
         return Summary(metric, n, mean, ci or (0.0, 1.0), "wilson")
     ci = mean_ci_t(np.asarray(values, dtype=float), CONFIDENCE)
     if ci is not None:  # clipped to the metric's range: a count is never below zero
-        high = min(ci[1], 1.0) if metric == "compliance" else ci[1]
-        ci = (max(ci[0], 0.0), high)
+        low, high = RANGES[metric]
+        ci = (max(ci[0], low), ci[1] if high is None else min(ci[1], high))
     return Summary(metric, n, mean, ci, "t")
 
 
